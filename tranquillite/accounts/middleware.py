@@ -1,0 +1,71 @@
+"""Session lifetime and mandatory multi-factor authentication."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tranquillite.accounts.selectors import user_has_second_factor, user_requires_mfa
+
+SESSION_STARTED_AT = "tranquillite_auth_started_at"
+SESSION_LAST_SEEN_AT = "tranquillite_last_seen_at"
+SESSION_MFA_CHECKED = "tranquillite_mfa_checked"
+
+# Paths a signed-in user may reach before enrolling a second factor.
+_MFA_EXEMPT_PREFIXES = ("/static/", "/healthz/", "/compte/", "/i18n/")
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session after 30 minutes idle or 12 hours in all (settings)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            now = time.time()
+            started = request.session.setdefault(SESSION_STARTED_AT, now)
+            last_seen = request.session.get(SESSION_LAST_SEEN_AT, now)
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if idle or too_long:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please sign in again."))
+                return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")
+            request.session[SESSION_LAST_SEEN_AT] = now
+        return self.get_response(request)
+
+
+class MandatoryMFAMiddleware:
+    """Sends a user whose role requires a second factor to enrol one before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.session.get(SESSION_MFA_CHECKED)
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+        ):
+            if user_has_second_factor(user):
+                # Checked once per session: a required factor cannot be removed (adapters).
+                request.session[SESSION_MFA_CHECKED] = True
+            elif user_requires_mfa(user):
+                messages.warning(
+                    request,
+                    _(
+                        "Your role gives access to confidential data: set up two-factor "
+                        "authentication to continue."
+                    ),
+                )
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

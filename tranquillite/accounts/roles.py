@@ -1,0 +1,72 @@
+"""Roles and rights: the one table that says who may do what.
+
+`RIGHTS` maps each right to the roles that hold it, inside one territory. It is the single
+source of truth: `permissions.py` turns it into rules predicates, and docs/roles.md shows the
+same table to people (tests/accounts/test_roles_table.py fails when the two disagree).
+
+Holding a right is necessary, never sufficient, for nominative data: a follow-up is seen only
+by members of its working group who signed the group's ethics charter (art. L132-5 CSI;
+CNIL AU-038). The right `core.reach_nominative_data` only says that a role may ever be given
+such access, which is also what makes multi-factor authentication mandatory for it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    DIRECTOR = "director", _("Director")
+    ELECTED_OFFICIAL = "elected_official", _("Elected official")
+    PARTNER_MEMBER = "partner_member", _("Partner member")
+    MEDIATOR = "mediator", _("Social mediator")
+    PARK_WARDEN = "park_warden", _("Park warden")
+    SUPERVISOR = "supervisor", _("Community-service supervisor")
+    DATA_PROTECTION_OFFICER = "dpo", _("Data protection officer")
+    TECHNICAL_ADMINISTRATOR = "tech_admin", _("Technical administrator")
+
+
+R = Role
+ALL_ROLES = frozenset(Role)
+
+RIGHTS: dict[str, frozenset[Role]] = {
+    # See the territory, its neighbourhoods and the map.
+    "core.view_territory": ALL_ROLES,
+    # See the partner organisations of the territory.
+    "accounts.view_organisations": ALL_ROLES,
+    # See the directory of members (professional contact details of staff and partners).
+    "accounts.view_members": frozenset(
+        {R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL, R.PARTNER_MEMBER,
+         R.DATA_PROTECTION_OFFICER, R.TECHNICAL_ADMINISTRATOR}
+    ),
+    # Invite users, deactivate them, give and take roles that never reach nominative data.
+    "accounts.manage_members": frozenset({R.COORDINATOR, R.TECHNICAL_ADMINISTRATOR}),
+    # Give a role that may reach nominative data: only the coordinator, who administers the
+    # files (CNIL AU-038), so that a technical administrator cannot open them to himself.
+    "accounts.grant_nominative_roles": frozenset({R.COORDINATOR}),
+    # Edit the territory's settings, neighbourhoods and organisations.
+    "core.manage_territory": frozenset({R.COORDINATOR, R.TECHNICAL_ADMINISTRATOR}),
+    # May ever be given access to nominative data (through a group and its charter).
+    "core.reach_nominative_data": frozenset(
+        {R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL, R.PARTNER_MEMBER, R.SUPERVISOR,
+         R.DATA_PROTECTION_OFFICER}
+    ),
+    # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
+    "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
+    # Export the access log (the export itself is logged, with its reason).
+    "audit.export_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
+}
+
+
+def roles_with(right: str) -> frozenset[Role]:
+    return RIGHTS.get(right, frozenset())
+
+
+# Roles that may reach nominative data must use multi-factor authentication (CNIL AU-038 and
+# its 2020 audit: strong authentication for sensitive files). The technical administrator can
+# create accounts, so a stolen password would open the door too: MFA for that role as well.
+MFA_REQUIRED_ROLES: frozenset[Role] = (
+    RIGHTS["core.reach_nominative_data"] | RIGHTS["accounts.manage_members"]
+)
+
+NOMINATIVE_ROLES: frozenset[Role] = RIGHTS["core.reach_nominative_data"]

@@ -1,0 +1,60 @@
+"""Reads of the access log, for the data protection officer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tranquillite.audit.models import AccessLogEntry
+from tranquillite.core.models import Territory
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def access_log_for(territory: Territory, log_filter: LogFilter) -> QuerySet[AccessLogEntry]:
+    """The territory's log, sign-ins of its members included (written per territory).
+
+    The DPO of one territory never sees another territory's entries.
+    """
+    entries = AccessLogEntry.objects.filter(territory=territory)
+    if log_filter.actor:
+        entries = entries.filter(actor_label__icontains=log_filter.actor)
+    if log_filter.action:
+        entries = entries.filter(action=log_filter.action)
+    if log_filter.object_type:
+        entries = entries.filter(object_type=log_filter.object_type)
+    if log_filter.object_id:
+        entries = entries.filter(object_id=log_filter.object_id)
+    if log_filter.since:
+        entries = entries.filter(at__gte=_day_start(log_filter.since))
+    if log_filter.until:
+        entries = entries.filter(at__lt=_day_start(log_filter.until) + timezone.timedelta(days=1))
+    return entries.order_by("-id")
+
+
+def page_of(entries: QuerySet[AccessLogEntry], *, before_id: int | None, size: int = 50) -> Any:
+    """Keyset pagination: no COUNT(*) over millions of rows, one query per page."""
+    if before_id is not None:
+        entries = entries.filter(id__lt=before_id)
+    rows = list(entries.select_related("actor")[: size + 1])
+    return rows[:size], (rows[size - 1].id if len(rows) > size else None)
+
+
+def who_saw(territory: Territory, object_type: str, object_id: str) -> QuerySet[AccessLogEntry]:
+    return access_log_for(territory, LogFilter(object_type=object_type, object_id=object_id))

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "tranquillite.core"
+    label = "core"
+    verbose_name = _("Territories")
+
+    def ready(self) -> None:
+        from tranquillite.core import history  # noqa: F401  (registers change history)
+        from tranquillite.core.navigation import NavigationItem, register
+
+        register(NavigationItem("territory", _("Home"), "core:home", "core.view_territory", 0))
+        register(
+            NavigationItem(
+                "territory", _("Neighbourhoods"), "core:territory", "core.view_territory", 10
+            )
+        )

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from tranquillite.core.decorators import require_right
+from tranquillite.core.middleware import SESSION_TERRITORY
+from tranquillite.core.models import Neighbourhood, Territory
+from tranquillite.core.navigation import home_figures_for
+from tranquillite.core.selectors import neighbourhoods_for, territory_summary
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    territory = getattr(request, "territory", None)
+    if territory is None:
+        return render(request, "core/no_territory.html", status=403)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "summary": territory_summary(request.user, territory),
+            "figures": home_figures_for(request),
+        },
+    )
+
+
+@require_right("core.view_territory")
+def territory_detail(request: HttpRequest) -> HttpResponse:
+    territory: Territory = request.territory  # type: ignore[attr-defined]
+    neighbourhoods = neighbourhoods_for(request.user, territory)
+    return render(
+        request,
+        "core/territory_detail.html",
+        {"neighbourhoods": neighbourhoods, "map_points": _map_points(neighbourhoods)},
+    )
+
+
+def _map_points(neighbourhoods: list[Neighbourhood]) -> list[dict[str, object]]:
+    return [
+        {
+            "name": n.name,
+            "lat": float(n.centre_latitude),
+            "lon": float(n.centre_longitude),
+            "priority": n.is_priority,
+            "outline": n.outline,
+        }
+        for n in neighbourhoods
+    ]
+
+
+@require_POST
+@login_required
+def switch_territory(request: HttpRequest) -> HttpResponse:
+    territory = get_object_or_404(
+        Territory.objects.for_user(request.user), public_id=request.POST.get("territory")
+    )
+    request.session[SESSION_TERRITORY] = str(territory.public_id)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("core:home")
+    return HttpResponseRedirect(next_url)
+
+
+@require_GET
+@cache_control(max_age=300)
+def theme_css(request: HttpRequest) -> HttpResponse:
+    """The city's colours as CSS custom properties (no inline style under our CSP)."""
+    territory = getattr(request, "territory", None)
+    colour = territory.primary_colour if territory else Territory._meta.get_field(
+        "primary_colour"
+    ).get_default()
+    body = f":root {{ --tq-primary: {colour}; }}\n"
+    return HttpResponse(body, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: the process answers and the database too."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
