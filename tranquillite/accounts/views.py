@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,6 +18,9 @@ from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.models import Territory
+
+
+MEMBERS_PER_PAGE = 50
 
 
 def _territory(request: HttpRequest) -> Territory:
@@ -61,11 +65,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
         role=criteria.get("role", ""),
         query=criteria.get("q", ""),
     )
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "accounts/member_list.html",
         {
-            "members": members,
+            "members": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "filters": filters,
             "can_invite": has_right(request.user, "accounts.manage_members", territory),
         },
