@@ -25,6 +25,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 install: $(VENV)/.installed node_modules/.installed
+	@scripts/check-prerequisites gettext
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 run: install
@@ -42,7 +43,7 @@ lint: install
 	$(VENV)/bin/djlint templates --lint
 
 typecheck: install
-	$(VENV)/bin/mypy .
+	$(VENV)/bin/mypy
 
 messages: install
 	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=benchmarks --no-location

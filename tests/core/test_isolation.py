@@ -19,11 +19,20 @@ def two_cities(territory, other_territory):
     dpo = member(territory, Role.DATA_PROTECTION_OFFICER, organisation=here)
     stranger = member(other_territory, Role.PARTNER_MEMBER, organisation=there)
     AccessLogEntry.objects.create(
-        territory=other_territory, actor=stranger, actor_label="stranger@example.test",
-        action=AccessAction.READ, object_type="accounts.user", object_id="x-there",
+        territory=other_territory,
+        actor=stranger,
+        actor_label="stranger@example.test",
+        action=AccessAction.READ,
+        object_type="accounts.user",
+        object_id="x-there",
     )
-    return {"here": here, "there": there, "coordinator": coordinator, "dpo": dpo,
-            "stranger": stranger}
+    return {
+        "here": here,
+        "there": there,
+        "coordinator": coordinator,
+        "dpo": dpo,
+        "stranger": stranger,
+    }
 
 
 @pytest.mark.parametrize(
@@ -44,7 +53,9 @@ def test_lists_show_nothing_of_the_other_city(two_cities, client_for, url_name, 
 def test_lists_do_show_this_citys_rows(two_cities, client_for):
     client = client_for(two_cities["coordinator"])
     assert "Quartier d&#x27;ici" in client.get(reverse("core:territory")).content.decode()
-    assert "Commissariat d&#x27;ici" in client.get(reverse("accounts:organisations")).content.decode()
+    assert (
+        "Commissariat d&#x27;ici" in client.get(reverse("accounts:organisations")).content.decode()
+    )
 
 
 def test_details_of_the_other_city_are_not_found(two_cities, client_for):

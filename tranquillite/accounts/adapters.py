@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.http import HttpRequest
 
-from tranquillite.accounts.selectors import user_requires_mfa
+from tranquillite.accounts.selectors import user_has_second_factor, user_requires_mfa
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -22,6 +22,20 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """A user who has no second factor yet enrols one right after signing in, without
+        typing the password again: adding the first factor cannot weaken the account.
+        Changing or removing an existing factor still asks for the password."""
+        user = getattr(getattr(self, "request", None), "user", None)
+        if (
+            app == "allauth.mfa"
+            and user is not None
+            and user.is_authenticated
+            and not user_has_second_factor(user)
+        ):
+            return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
 
 
 def _fernet() -> Fernet:
@@ -46,4 +60,6 @@ class EncryptedSecretsMFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
         second_factors = Authenticator.objects.filter(
             user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
         ).exclude(pk=authenticator.pk)
-        return authenticator.type == Authenticator.Type.RECOVERY_CODES or second_factors.exists()
+        return bool(
+            authenticator.type == Authenticator.Type.RECOVERY_CODES or second_factors.exists()
+        )

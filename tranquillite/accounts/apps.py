@@ -14,8 +14,11 @@ class AccountsConfig(AppConfig):
 
         register(
             NavigationItem(
-                "territory", _("Organisations"), "accounts:organisations",
-                "accounts.view_organisations", 20,
+                "territory",
+                _("Organisations"),
+                "accounts:organisations",
+                "accounts.view_organisations",
+                20,
             )
         )
         register(
@@ -25,8 +28,11 @@ class AccountsConfig(AppConfig):
         )
         register(
             NavigationItem(
-                "administration", _("Invite a colleague"), "accounts:invite",
-                "accounts.manage_members", 20,
+                "administration",
+                _("Invite a colleague"),
+                "accounts:invite",
+                "accounts.manage_members",
+                20,
             )
         )
         register_home_figures(home_figures)

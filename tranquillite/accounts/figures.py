@@ -21,8 +21,12 @@ def home_figures(user: Any, territory: Territory) -> list[HomeFigure]:
     ]
     if user.has_perm("accounts.view_members", territory):
         members = (
-            Membership.objects.visible_to(user).in_territory(territory).active()
-            .values("user_id").distinct().count()
+            Membership.objects.visible_to(user)
+            .in_territory(territory)
+            .active()
+            .values("user_id")
+            .distinct()
+            .count()
         )
         figures.append(HomeFigure(_("Active members"), members, reverse("accounts:members")))
     return figures

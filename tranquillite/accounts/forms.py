@@ -25,7 +25,9 @@ class RoleForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.in_territory(  # type: ignore[attr-defined]
             territory
         ).filter(is_active=True)
-        self.fields["role"].choices = [(r.value, r.label) for r in grantable_roles]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(r.value, r.label) for r in grantable_roles]
 
 
 class InvitationForm(RoleForm):

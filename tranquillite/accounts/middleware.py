@@ -18,6 +18,8 @@ SESSION_STARTED_AT = "tranquillite_auth_started_at"
 SESSION_LAST_SEEN_AT = "tranquillite_last_seen_at"
 SESSION_MFA_CHECKED = "tranquillite_mfa_checked"
 
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
 # Paths a signed-in user may reach before enrolling a second factor.
 _MFA_EXEMPT_PREFIXES = ("/static/", "/healthz/", "/compte/", "/i18n/")
 
@@ -39,7 +41,12 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has expired. Please sign in again."))
                 return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")
-            request.session[SESSION_LAST_SEEN_AT] = now
+            # Written at most once a minute: a session write per page would cost three queries.
+            if (
+                now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS
+                or SESSION_LAST_SEEN_AT not in request.session
+            ):
+                request.session[SESSION_LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

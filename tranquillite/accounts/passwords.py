@@ -65,7 +65,7 @@ Fetcher = Callable[[str], str]
 
 
 def fetch_hibp_range(prefix: str) -> str:
-    request = urllib.request.Request(  # noqa: S310 (fixed https URL)
+    request = urllib.request.Request(
         f"https://api.pwnedpasswords.com/range/{prefix}",
         headers={"Add-Padding": "true", "User-Agent": "Tranquillite"},
     )

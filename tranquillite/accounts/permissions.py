@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
+from rules.permissions import add_perm
+from rules.predicates import Predicate
 
 from tranquillite.accounts.roles import RIGHTS, Role
 from tranquillite.core.models import Territory
@@ -43,15 +44,14 @@ def has_right(user: Any, right: str, territory: Territory | None) -> bool:
     return bool(roles_in(user, territory) & RIGHTS.get(right, frozenset()))
 
 
-def _predicate_for(right: str) -> rules.Predicate:
-    @rules.predicate(name=right)
+def _predicate_for(right: str) -> Predicate:
     def holds_right(user: Any, territory: Territory | None) -> bool:
         if not isinstance(territory, Territory):
             return False
         return has_right(user, right, territory)
 
-    return holds_right
+    return Predicate(holds_right, name=right)
 
 
 for _right in RIGHTS:
-    rules.add_perm(_right, _predicate_for(_right))
+    add_perm(_right, _predicate_for(_right))  # type: ignore[no-untyped-call]

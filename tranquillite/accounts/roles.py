@@ -36,8 +36,14 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "accounts.view_organisations": ALL_ROLES,
     # See the directory of members (professional contact details of staff and partners).
     "accounts.view_members": frozenset(
-        {R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL, R.PARTNER_MEMBER,
-         R.DATA_PROTECTION_OFFICER, R.TECHNICAL_ADMINISTRATOR}
+        {
+            R.COORDINATOR,
+            R.DIRECTOR,
+            R.ELECTED_OFFICIAL,
+            R.PARTNER_MEMBER,
+            R.DATA_PROTECTION_OFFICER,
+            R.TECHNICAL_ADMINISTRATOR,
+        }
     ),
     # Invite users, deactivate them, give and take roles that never reach nominative data.
     "accounts.manage_members": frozenset({R.COORDINATOR, R.TECHNICAL_ADMINISTRATOR}),
@@ -48,8 +54,14 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "core.manage_territory": frozenset({R.COORDINATOR, R.TECHNICAL_ADMINISTRATOR}),
     # May ever be given access to nominative data (through a group and its charter).
     "core.reach_nominative_data": frozenset(
-        {R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL, R.PARTNER_MEMBER, R.SUPERVISOR,
-         R.DATA_PROTECTION_OFFICER}
+        {
+            R.COORDINATOR,
+            R.DIRECTOR,
+            R.ELECTED_OFFICIAL,
+            R.PARTNER_MEMBER,
+            R.SUPERVISOR,
+            R.DATA_PROTECTION_OFFICER,
+        }
     ),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),

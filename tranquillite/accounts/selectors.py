@@ -23,9 +23,11 @@ def user_requires_mfa(user: Any) -> bool:
 def user_has_second_factor(user: Any) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    return bool(
+        Authenticator.objects.filter(
+            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exists()
+    )
 
 
 def organisations_for(user: Any, territory: Territory) -> QuerySet[Organisation]:

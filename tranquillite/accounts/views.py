@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +19,6 @@ from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.models import Territory
 
-
 MEMBERS_PER_PAGE = 50
 
 
@@ -28,7 +27,9 @@ def _territory(request: HttpRequest) -> Territory:
 
 
 def _grantable_roles(request: HttpRequest) -> list[Role]:
-    may_grant_nominative = has_right(request.user, "accounts.grant_nominative_roles", _territory(request))
+    may_grant_nominative = has_right(
+        request.user, "accounts.grant_nominative_roles", _territory(request)
+    )
     return [r for r in Role if may_grant_nominative or r not in NOMINATIVE_ROLES]
 
 
@@ -45,7 +46,9 @@ def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     members = None
     if request.user.has_perm("accounts.view_members", _territory(request)):
-        members = selectors.members_for(request.user, _territory(request), organisation=organisation)
+        members = selectors.members_for(
+            request.user, _territory(request), organisation=organisation
+        )
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -110,7 +113,9 @@ def invite(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invite_user(actor=request.user, territory=territory, **form.cleaned_data)
+            user = services.invite_user(
+                actor=request.user, territory=territory, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -137,7 +142,9 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
     form = RoleForm(request.POST, territory=territory, grantable_roles=_grantable_roles(request))
     if form.is_valid():
         try:
-            services.grant_role(actor=request.user, territory=territory, user=member, **form.cleaned_data)
+            services.grant_role(
+                actor=request.user, territory=territory, user=member, **form.cleaned_data
+            )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:

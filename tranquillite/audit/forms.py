@@ -25,7 +25,7 @@ class LogFilterForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
-        if since and until and since > until:  # type: ignore[operator]
+        if since and until and since > until:
             raise forms.ValidationError(_("The start date must come before the end date."))
         return data
 

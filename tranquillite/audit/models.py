@@ -48,7 +48,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
         raise AppendOnlyError("The access log is append-only; use audit.retention.purge().")
 
     def _raw_delete_for_retention(self) -> int:
-        return int(super()._raw_delete(self.db))  # type: ignore[misc]
+        return int(super()._raw_delete(self.db))
 
 
 class AccessLogEntry(models.Model):
@@ -68,9 +68,7 @@ class AccessLogEntry(models.Model):
     )
     # Kept as text so the trace survives the account (and names the e-mail tried on a failure).
     actor_label = models.CharField(_("who (as recorded)"), max_length=254)
-    territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, null=True, related_name="+")
     action = models.CharField(_("action"), max_length=32, choices=AccessAction.choices)
     object_type = models.CharField(_("record type"), max_length=100, blank=True)
     object_id = models.CharField(_("record"), max_length=64, blank=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -44,7 +44,7 @@ def access_log_for(territory: Territory, log_filter: LogFilter) -> QuerySet[Acce
     if log_filter.since:
         entries = entries.filter(at__gte=_day_start(log_filter.since))
     if log_filter.until:
-        entries = entries.filter(at__lt=_day_start(log_filter.until) + timezone.timedelta(days=1))
+        entries = entries.filter(at__lt=_day_start(log_filter.until) + timedelta(days=1))
     return entries.order_by("-id")
 
 

@@ -41,7 +41,9 @@ def _before(request: HttpRequest) -> int | None:
 def log(request: HttpRequest) -> HttpResponse:
     territory: Territory = request.territory  # type: ignore[attr-defined]
     form = LogFilterForm(request.GET or None)
-    entries, next_before = page_of(access_log_for(territory, _filter_from(form)), before_id=_before(request))
+    entries, next_before = page_of(
+        access_log_for(territory, _filter_from(form)), before_id=_before(request)
+    )
     query = request.GET.copy()
     query.pop("avant", None)
     return render(
@@ -84,7 +86,7 @@ class _Echo:
 
 @require_POST
 @require_right("audit.export_access_log")
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     territory: Territory = request.territory  # type: ignore[attr-defined]
     form = ExportForm(request.POST)
     if not form.is_valid():
@@ -106,7 +108,13 @@ def export(request: HttpRequest) -> HttpResponse:
     # The export is itself traced, with its reason, before any row leaves.
     record_access(request, AccessAction.LOG_EXPORT, reason=form.cleaned_data["reason"])
     rows = access_log_for(territory, log_filter).values_list(
-        "at", "actor_label", "action", "object_type", "object_id", "object_label", "reason",
+        "at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_label",
+        "reason",
         "ip_address",
     )[:EXPORT_MAX_ROWS]
     writer = csv.writer(_Echo(), delimiter=";")

@@ -6,19 +6,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from tranquillite.core.models import Territory
 from tranquillite.core.navigation import navigation_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What every page of the shell needs: current territory, switcher, navigation."""
     territory = getattr(request, "territory", None)
-    user = getattr(request, "user", None)
     return {
         "current_territory": territory,
-        "my_territories": SimpleLazyObject(
-            lambda: list(Territory.objects.for_user(user).order_by("name"))
-        ),
+        "my_territories": getattr(request, "territories", []),
         "navigation": SimpleLazyObject(lambda: navigation_for(request)),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,

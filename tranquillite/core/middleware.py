@@ -16,24 +16,26 @@ from tranquillite.core.models import Territory
 SESSION_TERRITORY = "tranquillite_territory"
 
 
-def current_territory_for(request: HttpRequest) -> Territory | None:
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    territories = Territory.objects.for_user(user)
+def choose_territory(request: HttpRequest, territories: list[Territory]) -> Territory | None:
+    """The territory kept in the session if the user still belongs to it, else the first."""
     wanted = request.session.get(SESSION_TERRITORY)
-    territory = territories.filter(public_id=wanted).first() if wanted else None
-    if territory is None:
-        territory = territories.order_by("name").first()
-        if territory is not None:
-            request.session[SESSION_TERRITORY] = str(territory.public_id)
+    territory = next((t for t in territories if str(t.public_id) == wanted), None)
+    if territory is None and territories:
+        territory = territories[0]
+        request.session[SESSION_TERRITORY] = str(territory.public_id)
     return territory
 
 
 class CurrentTerritoryMiddleware:
+    """Sets `request.territories` (the user's, by name) and `request.territory`."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.territory = current_territory_for(request)  # type: ignore[attr-defined]
+        territories: list[Territory] = []
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            territories = list(Territory.objects.for_user(request.user).order_by("name"))
+        request.territories = territories  # type: ignore[attr-defined]
+        request.territory = choose_territory(request, territories)  # type: ignore[attr-defined]
         return self.get_response(request)

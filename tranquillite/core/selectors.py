@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
+
 from tranquillite.core.models import Neighbourhood, Territory
 
 
@@ -11,8 +13,11 @@ def neighbourhoods_for(user: Any, territory: Territory) -> list[Neighbourhood]:
 
 def territory_summary(user: Any, territory: Territory) -> dict[str, Any]:
     """Figures for the home page; each module adds its own cards later (observatory)."""
-    neighbourhoods = Neighbourhood.objects.visible_to(user).in_territory(territory)
-    return {
-        "neighbourhood_count": neighbourhoods.count(),
-        "priority_count": neighbourhoods.filter(is_priority=True).count(),
-    }
+    return (
+        Neighbourhood.objects.visible_to(user)
+        .in_territory(territory)
+        .aggregate(
+            neighbourhood_count=Count("pk"),
+            priority_count=Count("pk", filter=Q(is_priority=True)),
+        )
+    )

@@ -73,9 +73,11 @@ def switch_territory(request: HttpRequest) -> HttpResponse:
 def theme_css(request: HttpRequest) -> HttpResponse:
     """The city's colours as CSS custom properties (no inline style under our CSP)."""
     territory = getattr(request, "territory", None)
-    colour = territory.primary_colour if territory else Territory._meta.get_field(
-        "primary_colour"
-    ).get_default()
+    colour = (
+        territory.primary_colour
+        if territory
+        else Territory._meta.get_field("primary_colour").get_default()
+    )
     body = f":root {{ --tq-primary: {colour}; }}\n"
     return HttpResponse(body, content_type="text/css; charset=utf-8")
 
@@ -88,6 +90,6 @@ def health(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+    except Exception:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -69,32 +69,102 @@ class DemoUser:
 
 
 PANTIN_USERS = [
-    DemoUser("coordination@pantin.test", "Nadia", "Ferhat", "Chargée de mission CLSPD",
-             PANTIN_ORGANISATIONS[0][0], Role.COORDINATOR),
-    DemoUser("direction@pantin.test", "Claire", "Morel", "Directrice de la Mission",
-             PANTIN_ORGANISATIONS[0][0], Role.DIRECTOR),
-    DemoUser("elue@pantin.test", "Hélène", "Garnier",
-             "Adjointe au maire, tranquillité publique", PANTIN_ORGANISATIONS[1][0],
-             Role.ELECTED_OFFICIAL),
-    DemoUser("police@pantin.test", "Thomas", "Leroy", "Commandant, chef de la sécurité publique",
-             "Commissariat de police de Pantin", Role.PARTNER_MEMBER),
-    DemoUser("bailleur@pantin.test", "Karim", "Benali", "Responsable de la tranquillité résidentielle",
-             PANTIN_ORGANISATIONS[12][0], Role.PARTNER_MEMBER),
-    DemoUser("principale@pantin.test", "Sophie", "Lambert", "Principale de collège",
-             "Éducation nationale — circonscription de Pantin", Role.PARTNER_MEMBER),
-    DemoUser("cpip@pantin.test", "Julien", "Mercier", "Conseiller pénitentiaire d'insertion et de probation",
-             "SPIP de la Seine-Saint-Denis (SPIP 93)", Role.PARTNER_MEMBER),
-    DemoUser("mediation@pantin.test", "Moussa", "Diallo", "Médiateur social",
-             "Ville de Pantin — Médiation sociale", Role.MEDIATOR),
-    DemoUser("gardes@pantin.test", "Laura", "Petit", "Garde de parc",
-             "Ville de Pantin — Gardes de parcs", Role.PARK_WARDEN),
-    DemoUser("tuteur@pantin.test", "Franck", "Rousseau", "Chef d'équipe, tuteur TIG",
-             "Ville de Pantin — Espaces verts", Role.SUPERVISOR),
-    DemoUser("dpo@pantin.test", "Isabelle", "Nguyen", "Déléguée à la protection des données",
-             "Ville de Pantin — Délégué à la protection des données",
-             Role.DATA_PROTECTION_OFFICER),
-    DemoUser("admin@pantin.test", "Olivier", "Blanc", "Administrateur technique",
-             "Ville de Pantin — Systèmes d'information", Role.TECHNICAL_ADMINISTRATOR),
+    DemoUser(
+        "coordination@pantin.test",
+        "Nadia",
+        "Ferhat",
+        "Chargée de mission CLSPD",
+        PANTIN_ORGANISATIONS[0][0],
+        Role.COORDINATOR,
+    ),
+    DemoUser(
+        "direction@pantin.test",
+        "Claire",
+        "Morel",
+        "Directrice de la Mission",
+        PANTIN_ORGANISATIONS[0][0],
+        Role.DIRECTOR,
+    ),
+    DemoUser(
+        "elue@pantin.test",
+        "Hélène",
+        "Garnier",
+        "Adjointe au maire, tranquillité publique",
+        PANTIN_ORGANISATIONS[1][0],
+        Role.ELECTED_OFFICIAL,
+    ),
+    DemoUser(
+        "police@pantin.test",
+        "Thomas",
+        "Leroy",
+        "Commandant, chef de la sécurité publique",
+        "Commissariat de police de Pantin",
+        Role.PARTNER_MEMBER,
+    ),
+    DemoUser(
+        "bailleur@pantin.test",
+        "Karim",
+        "Benali",
+        "Responsable de la tranquillité résidentielle",
+        PANTIN_ORGANISATIONS[12][0],
+        Role.PARTNER_MEMBER,
+    ),
+    DemoUser(
+        "principale@pantin.test",
+        "Sophie",
+        "Lambert",
+        "Principale de collège",
+        "Éducation nationale — circonscription de Pantin",
+        Role.PARTNER_MEMBER,
+    ),
+    DemoUser(
+        "cpip@pantin.test",
+        "Julien",
+        "Mercier",
+        "Conseiller pénitentiaire d'insertion et de probation",
+        "SPIP de la Seine-Saint-Denis (SPIP 93)",
+        Role.PARTNER_MEMBER,
+    ),
+    DemoUser(
+        "mediation@pantin.test",
+        "Moussa",
+        "Diallo",
+        "Médiateur social",
+        "Ville de Pantin — Médiation sociale",
+        Role.MEDIATOR,
+    ),
+    DemoUser(
+        "gardes@pantin.test",
+        "Laura",
+        "Petit",
+        "Garde de parc",
+        "Ville de Pantin — Gardes de parcs",
+        Role.PARK_WARDEN,
+    ),
+    DemoUser(
+        "tuteur@pantin.test",
+        "Franck",
+        "Rousseau",
+        "Chef d'équipe, tuteur TIG",
+        "Ville de Pantin — Espaces verts",
+        Role.SUPERVISOR,
+    ),
+    DemoUser(
+        "dpo@pantin.test",
+        "Isabelle",
+        "Nguyen",
+        "Déléguée à la protection des données",
+        "Ville de Pantin — Délégué à la protection des données",
+        Role.DATA_PROTECTION_OFFICER,
+    ),
+    DemoUser(
+        "admin@pantin.test",
+        "Olivier",
+        "Blanc",
+        "Administrateur technique",
+        "Ville de Pantin — Systèmes d'information",
+        Role.TECHNICAL_ADMINISTRATOR,
+    ),
 ]
 
 # A second, small territory (fictional data) to show that nothing crosses between cities.
@@ -109,10 +179,22 @@ SECOND_ORGANISATIONS = [
     ("Parquet du tribunal judiciaire de Bobigny", K.PROSECUTOR),
 ]
 SECOND_USERS = [
-    DemoUser("coordination@pre-saint-gervais.test", "Marc", "Aubert", "Coordinateur CLSPD",
-             SECOND_ORGANISATIONS[0][0], Role.COORDINATOR),
-    DemoUser("dpo@pre-saint-gervais.test", "Aline", "Roux", "Déléguée à la protection des données",
-             SECOND_ORGANISATIONS[0][0], Role.DATA_PROTECTION_OFFICER),
+    DemoUser(
+        "coordination@pre-saint-gervais.test",
+        "Marc",
+        "Aubert",
+        "Coordinateur CLSPD",
+        SECOND_ORGANISATIONS[0][0],
+        Role.COORDINATOR,
+    ),
+    DemoUser(
+        "dpo@pre-saint-gervais.test",
+        "Aline",
+        "Roux",
+        "Déléguée à la protection des données",
+        SECOND_ORGANISATIONS[0][0],
+        Role.DATA_PROTECTION_OFFICER,
+    ),
 ]
 
 
@@ -136,7 +218,9 @@ def _neighbourhoods(territory: Territory, rows: list[tuple[str, bool, str, str]]
         )
 
 
-def _organisations(territory: Territory, rows: list[tuple[str, str]]) -> dict[str, Organisation]:
+def _organisations(
+    territory: Territory, rows: list[tuple[str, OrganisationKind]]
+) -> dict[str, Organisation]:
     result = {}
     for name, kind in rows:
         organisation, _created = Organisation.objects.update_or_create(
@@ -165,7 +249,9 @@ def enrol_totp(user: User) -> None:
         RecoveryCodes.activate(user)
 
 
-def _members(territory: Territory, organisations: dict[str, Organisation], users: list[DemoUser]) -> None:
+def _members(
+    territory: Territory, organisations: dict[str, Organisation], users: list[DemoUser]
+) -> None:
     for demo in users:
         user = _user(demo)
         Membership.objects.get_or_create(
@@ -228,5 +314,7 @@ def demo_logins() -> list[tuple[str, str, str, bool]]:
     rows = []
     for territory, users in (("Pantin", PANTIN_USERS), ("Le Pré-Saint-Gervais", SECOND_USERS)):
         for demo in users:
-            rows.append((territory, str(demo.role.label), demo.email, demo.role in MFA_REQUIRED_ROLES))
+            rows.append(
+                (territory, str(demo.role.label), demo.email, demo.role in MFA_REQUIRED_ROLES)
+            )
     return rows

@@ -6,36 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
-                ('actor_label', models.CharField(max_length=254, verbose_name='who (as recorded)')),
-                ('action', models.CharField(choices=[('record.read', 'Read'), ('record.list', 'List'), ('record.search', 'Search'), ('record.export', 'Export'), ('record.print', 'Print'), ('record.archive_read', 'Archive opened'), ('audit.export', 'Access-log export'), ('auth.login', 'Sign-in'), ('auth.login_failed', 'Failed sign-in'), ('auth.logout', 'Sign-out')], max_length=32, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='record type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='record')),
-                ('object_label', models.CharField(blank=True, max_length=200, verbose_name='record label')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='page')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('territory', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
+                ("actor_label", models.CharField(max_length=254, verbose_name="who (as recorded)")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("record.read", "Read"),
+                            ("record.list", "List"),
+                            ("record.search", "Search"),
+                            ("record.export", "Export"),
+                            ("record.print", "Print"),
+                            ("record.archive_read", "Archive opened"),
+                            ("audit.export", "Access-log export"),
+                            ("auth.login", "Sign-in"),
+                            ("auth.login_failed", "Failed sign-in"),
+                            ("auth.logout", "Sign-out"),
+                        ],
+                        max_length=32,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="record type"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="record")),
+                (
+                    "object_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="record label"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="page")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access-log entry',
-                'verbose_name_plural': 'access log',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['territory', '-id'], name='access_territory_id'), models.Index(fields=['territory', 'at'], name='access_territory_at'), models.Index(fields=['territory', 'action', '-id'], name='access_territory_action'), models.Index(fields=['object_type', 'object_id', '-id'], name='access_object'), models.Index(fields=['actor', '-id'], name='access_actor'), models.Index(fields=['at'], name='access_at')],
+                "verbose_name": "access-log entry",
+                "verbose_name_plural": "access log",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["territory", "-id"], name="access_territory_id"),
+                    models.Index(fields=["territory", "at"], name="access_territory_at"),
+                    models.Index(
+                        fields=["territory", "action", "-id"], name="access_territory_action"
+                    ),
+                    models.Index(fields=["object_type", "object_id", "-id"], name="access_object"),
+                    models.Index(fields=["actor", "-id"], name="access_actor"),
+                    models.Index(fields=["at"], name="access_at"),
+                ],
             },
         ),
     ]

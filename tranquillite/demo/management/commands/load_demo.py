@@ -14,7 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Load even if territories exist.")
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the logins.")
 
-    def handle(self, *args: Any, force: bool = False, quiet_logins: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, force: bool = False, quiet_logins: bool = False, **options: Any
+    ) -> None:
         if force or not Territory.objects.exists():
             data.load()
             self.stdout.write(self.style.SUCCESS("Demo territories loaded."))
@@ -27,7 +29,9 @@ class Command(BaseCommand):
         with translation.override("fr"):
             self.stdout.write("")
             self.stdout.write(f"Demo logins — password for all: {data.DEMO_PASSWORD}")
-            self.stdout.write(f"TOTP secret (authenticator app, 6 digits / 30 s): {data.DEMO_TOTP_SECRET}")
+            self.stdout.write(
+                f"TOTP secret (authenticator app, 6 digits / 30 s): {data.DEMO_TOTP_SECRET}"
+            )
             for territory, role, email, totp in data.demo_logins():
                 mark = "TOTP" if totp else "    "
                 self.stdout.write(f"  {mark}  {territory:22} {role:36} {email}")

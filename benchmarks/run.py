@@ -1,0 +1,475 @@
+"""Time pages end to end on the generated data: p50, p95, max and SQL queries per page.
+
+    python -m benchmarks.run --scenario foundation --iterations 200 --out benchmarks/results
+
+Requests go through django.test.Client, in process: the whole middleware stack (sessions,
+authentication, MFA, current territory...), the real views, templates and database; no
+network and no WSGI server. The coordinator and the DPO of the benchmark territory are
+signed in with `force_login`; their TOTP authenticator lets the mandatory-MFA middleware
+through, as for a real user. Each page gets warm-up requests, then `--iterations` timed
+ones; each must answer 200 or the run stops.
+
+Writes `<out>/<scenario>-<vendor>-<UTC timestamp>.json` and `.md`, prints the table and
+exits 1 when a page misses its target (`--no-fail` only reports). `--explain` also writes
+the SQL of each page with EXPLAIN ANALYZE of its slowest queries to `...-explain.txt`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from benchmarks.scenarios import (
+    COORDINATOR_EMAIL,
+    DATASET_CACHE_KEY,
+    DPO_EMAIL,
+    SCENARIOS,
+    SLUG_PREFIX,
+    Scenario,
+    setup_django,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class BenchmarkError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    label: str
+    actor: str  # "coordinator" or "dpo"
+    url: str
+
+
+# --- what to request ------------------------------------------------------------------------
+def benchmark_territory() -> Any:
+    from tranquillite.accounts.models import Membership
+
+    membership = (
+        Membership.objects.filter(user__email=DPO_EMAIL, role="dpo", is_active=True)
+        .select_related("territory")
+        .first()
+    )
+    if membership is None:
+        raise BenchmarkError(
+            f"No benchmark data: {DPO_EMAIL} not found. Run `python -m benchmarks.generate`."
+        )
+    return membership.territory
+
+
+def pages_for(territory: Any) -> list[Page]:
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tranquillite.audit.models import AccessLogEntry
+
+    log = AccessLogEntry.objects.filter(territory=territory)
+    # The DPO's typical investigation: one person's accesses over a month, three months ago.
+    busiest = (
+        log.exclude(actor=None)
+        .values("actor_label")
+        .annotate(n=Count("id"))
+        .order_by("-n", "actor_label")
+        .first()
+    )
+    today = timezone.localdate()
+    since, until = today - timedelta(days=120), today - timedelta(days=90)
+    # "Who saw this record" for the territory's most-read record.
+    hot = (
+        log.exclude(object_id="")
+        .values("object_type", "object_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "object_id")
+        .first()
+    )
+    if busiest is None or hot is None:
+        raise BenchmarkError("The benchmark territory has no access-log rows to look at.")
+    log_url = reverse("audit:log")
+    return [
+        Page("home", "Home page", "coordinator", reverse("core:home")),
+        Page(
+            "organisations", "Organisation list", "coordinator", reverse("accounts:organisations")
+        ),
+        Page("members", "Member list (first page)", "coordinator", reverse("accounts:members")),
+        Page("access_log", "DPO access log (first page)", "dpo", log_url),
+        Page(
+            "access_log_filtered",
+            "DPO access log, one actor over 30 days",
+            "dpo",
+            f"{log_url}?"
+            + urlencode({"actor": busiest["actor_label"], "since": since, "until": until}),
+        ),
+        Page(
+            "record_history",
+            f"Who saw this record ({hot['n']:,} accesses)",
+            "dpo",
+            reverse("audit:record_history", args=[hot["object_type"], hot["object_id"]]),
+        ),
+    ]
+
+
+# --- timing ---------------------------------------------------------------------------------
+def percentile(values: list[float], pct: int) -> float:
+    if len(values) < 2:
+        return max(values)
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def get(client: Any, page: Page) -> Any:
+    response = client.get(page.url)
+    if response.status_code != 200:
+        where = response.get("Location", "")
+        raise BenchmarkError(
+            f"{page.name}: GET {page.url} answered {response.status_code}"
+            f"{f' (redirect to {where})' if where else ''}, not 200."
+        )
+    return response
+
+
+class QueryTimer:
+    """An execute wrapper that times each query precisely (Django's capture rounds to 1 ms)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, Any, float]] = []  # sql, params, milliseconds
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((sql, params, (time.perf_counter() - started) * 1000))
+
+    @property
+    def total_ms(self) -> float:
+        return sum(ms for _sql, _params, ms in self.queries)
+
+
+def measure(client: Any, page: Page, *, iterations: int, warmup: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        get(client, page)
+    gc.collect()
+    durations: list[float] = []
+    queries: list[int] = []
+    sql_ms: list[float] = []
+    size = 0
+    for _ in range(iterations):
+        timer = QueryTimer()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+            started = time.perf_counter()
+            response = get(client, page)
+            durations.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured))
+        sql_ms.append(timer.total_ms)
+        size = len(response.content)
+    return {
+        "name": page.name,
+        "label": page.label,
+        "url": page.url,
+        "actor": page.actor,
+        "status": 200,
+        "iterations": iterations,
+        "p50_ms": round(statistics.median(durations), 1),
+        "p95_ms": round(percentile(durations, 95), 1),
+        "max_ms": round(max(durations), 1),
+        "mean_ms": round(statistics.fmean(durations), 1),
+        "sql_p50_ms": round(statistics.median(sql_ms), 1),
+        "queries": int(statistics.median(queries)),
+        "queries_max": max(queries),
+        "bytes": size,
+    }
+
+
+def judge(result: dict[str, Any], scenario: Scenario) -> None:
+    target = scenario.target_for(result["name"])
+    misses = []
+    if result["p95_ms"] > target.p95_ms:
+        misses.append(f"p95 {result['p95_ms']} ms > {target.p95_ms:g} ms")
+    if result["queries_max"] > target.max_queries:
+        misses.append(f"{result['queries_max']} queries > {target.max_queries}")
+    result.update(
+        target_p95_ms=target.p95_ms,
+        target_queries=target.max_queries,
+        passed=not misses,
+        misses=misses,
+    )
+
+
+def explain(client: Any, page: Page, top: int = 3) -> str:
+    """The SQL of one request of `page`, and the plans of its slowest SELECTs."""
+    from django.db import connection
+
+    timer = QueryTimer()
+    with connection.execute_wrapper(timer):
+        get(client, page)
+    lines = [f"## {page.name}  GET {page.url}", ""]
+    lines += [f"{ms:8.2f} ms  {sql}  -- {params!r}" for sql, params, ms in timer.queries]
+    slowest = sorted(timer.queries, key=lambda q: -q[2])
+    selects = [q for q in slowest if q[0].lstrip().upper().startswith("SELECT")][:top]
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
+    with connection.cursor() as cursor:
+        for sql, params, ms in selects:
+            cursor.execute(prefix + sql, params)
+            plan = "\n".join("    " + " | ".join(map(str, row)) for row in cursor.fetchall())
+            lines += ["", f"### {ms:.2f} ms: {sql}  -- {params!r}", plan]
+    return "\n".join(lines) + "\n\n"
+
+
+# --- context of the run ---------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next(
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        )
+        meminfo = Path("/proc/meminfo").read_text().split()
+        info["memory_gb"] = round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2, 1)
+    except (OSError, StopIteration, ValueError):
+        pass
+    return info
+
+
+def database() -> dict[str, Any]:
+    import django
+    from django.db import connection
+
+    info: dict[str, Any] = {"vendor": connection.vendor, "django": django.get_version()}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            info["version"] = f"PostgreSQL {cursor.fetchone()[0]}"
+            settings = {}
+            for name in ("shared_buffers", "work_mem", "effective_cache_size", "fsync", "jit"):
+                cursor.execute(f"SHOW {name}")
+                settings[name] = cursor.fetchone()[0]
+            info["settings"] = settings
+        elif connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            info["version"] = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            info["version"] = connection.vendor
+    return info
+
+
+def dataset(territory: Any) -> dict[str, Any]:
+    from django.core.cache import cache
+
+    from tranquillite.accounts.models import Membership, Organisation, User
+    from tranquillite.audit.models import AccessLogEntry
+    from tranquillite.core.models import Territory
+
+    territories = Territory.objects.filter(slug__startswith=SLUG_PREFIX)
+    data: dict[str, Any] = {
+        "territories": territories.count(),
+        "organisations": Organisation.objects.filter(territory__in=territories).count(),
+        "users": User.objects.count(),
+        "memberships": Membership.objects.filter(territory__in=territories).count(),
+        "access_rows": AccessLogEntry.objects.count(),
+        "benchmark_territory": {
+            "slug": territory.slug,
+            "members": Membership.objects.filter(territory=territory).count(),
+            "access_rows": AccessLogEntry.objects.filter(territory=territory).count(),
+        },
+    }
+    generated = cache.get(DATASET_CACHE_KEY)
+    if generated:
+        data["generated"] = generated
+    return data
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+# --- reports --------------------------------------------------------------------------------
+def markdown(report: dict[str, Any]) -> str:
+    data, db, host, run = report["data"], report["database"], report["machine"], report["run"]
+    generated = data.get("generated", {})
+    seconds = generated.get("seconds", {}).get("total")
+    bench = data["benchmark_territory"]
+    lines = [
+        f"# Benchmark `{report['scenario']['name']}` on {db['version']} — {run['started_at']}",
+        "",
+        f"- Data: {data['territories']:,} territories, {data['organisations']:,} organisations, "
+        f"{data['users']:,} users, {data['access_rows']:,} access-log rows"
+        + (f" (generated in {seconds:.0f} s)" if seconds is not None else "")
+        + f"; benchmark territory `{bench['slug']}`: {bench['members']:,} memberships, "
+        f"{bench['access_rows']:,} access-log rows.",
+        f"- Database: {db['version']}"
+        + (
+            " (" + ", ".join(f"{k}={v}" for k, v in db["settings"].items()) + ")"
+            if db.get("settings")
+            else ""
+        ),
+        f"- Machine: {host.get('cores')} cores ({host.get('cpu', '?')}), "
+        f"{host.get('memory_gb', '?')} GB, Python {host['python']}, Django {db['django']}.",
+        f"- Run: {run['iterations']} timed requests per page after {run['warmup']} warm-up, "
+        f"in process (django.test.Client), DEBUG={run['debug']}, commit {run['commit'] or '?'}.",
+        "",
+        "| Page | p50 ms | p95 ms | max ms | queries | target | result |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for page in report["pages"]:
+        queries = str(page["queries"])
+        if page["queries_max"] != page["queries"]:
+            queries += f" (max {page['queries_max']})"
+        lines.append(
+            f"| {page['label']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
+            f"{page['max_ms']:.1f} | {queries} | p95 ≤ {page['target_p95_ms']:g} ms, "
+            f"≤ {page['target_queries']} queries | "
+            f"{'pass' if page['passed'] else 'FAIL: ' + '; '.join(page['misses'])} |"
+        )
+    lines += ["", f"**{'All targets met.' if report['passed'] else 'Targets missed.'}**", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="foundation")
+    parser.add_argument("--iterations", type=int, default=200, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per page first")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--pages", help="comma-separated page names (default: all)")
+    parser.add_argument("--no-fail", action="store_true", help="exit 0 even if a target is missed")
+    parser.add_argument(
+        "--explain", action="store_true", help="also write each page's SQL and query plans"
+    )
+    args = parser.parse_args(argv)
+    if args.iterations < 1:
+        parser.error("--iterations must be at least 1")
+    # Time what production runs: no DEBUG bookkeeping (the SQL is captured regardless).
+    os.environ.setdefault("DJANGO_DEBUG", "0")
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from tranquillite.accounts.models import User
+
+    scenario = SCENARIOS[args.scenario]
+    started_at = datetime.now(UTC)
+    try:
+        territory = benchmark_territory()
+        pages = pages_for(territory)
+        if args.pages:
+            wanted = set(args.pages.split(","))
+            unknown = wanted - {p.name for p in pages}
+            if unknown:
+                parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+            pages = [p for p in pages if p.name in wanted]
+        data = dataset(territory)
+        generated = data.get("generated", {})
+        if generated and generated.get("sizes") != {
+            "territories": scenario.territories,
+            "organisations": scenario.organisations,
+            "users": scenario.users,
+            "access_rows": scenario.access_rows,
+        }:
+            print(
+                f"WARNING: the data was generated with {generated.get('sizes')}, "
+                f"not the sizes of scenario {scenario.name!r}.",
+                file=sys.stderr,
+            )
+        clients = {}
+        for actor, email in (("coordinator", COORDINATOR_EMAIL), ("dpo", DPO_EMAIL)):
+            client = Client(HTTP_USER_AGENT="tranquillite-benchmarks", REMOTE_ADDR="10.255.0.1")
+            client.force_login(User.objects.get(email=email))
+            clients[actor] = client
+        print(
+            f"Timing {len(pages)} pages on {connection.vendor}, territory {territory.slug}: "
+            f"{args.warmup} warm-up + {args.iterations} timed requests each.",
+            flush=True,
+        )
+        results = []
+        for page in pages:
+            result = measure(
+                clients[page.actor], page, iterations=args.iterations, warmup=args.warmup
+            )
+            judge(result, scenario)
+            print(
+                f"  {page.name:<22} p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms"
+                f"  {result['queries']:3d} queries  {'pass' if result['passed'] else 'FAIL'}",
+                flush=True,
+            )
+            results.append(result)
+        plans = "".join(explain(clients[p.actor], p) for p in pages) if args.explain else ""
+    except BenchmarkError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
+
+    report = {
+        "scenario": scenario.as_dict(),
+        "data": data,
+        "database": database(),
+        "machine": machine(),
+        "run": {
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "duration_s": round((datetime.now(UTC) - started_at).total_seconds(), 1),
+            "iterations": args.iterations,
+            "warmup": args.warmup,
+            "debug": settings.DEBUG,
+            "commit": git_commit(),
+            "mode": "in-process django.test.Client, force_login, full middleware stack",
+        },
+        "pages": results,
+        "passed": all(r["passed"] for r in results),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"{scenario.name}-{connection.vendor}-{started_at:%Y%m%dT%H%M%SZ}"
+    (args.out / f"{stem}.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
+    text = markdown(report)
+    (args.out / f"{stem}.md").write_text(text)
+    if plans:
+        (args.out / f"{stem}-explain.txt").write_text(plans)
+    print()
+    print(text)
+    print(f"Results: {args.out / stem}.json and .md" + (" and -explain.txt" if plans else ""))
+    if not report["passed"] and not args.no_fail:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

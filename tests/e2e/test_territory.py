@@ -1,0 +1,59 @@
+"""A coordinator who works for two councils switches between them from the header."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import check, sign_in
+from tranquillite.demo.data import PANTIN_ORGANISATIONS, SECOND_ORGANISATIONS
+
+pytestmark = pytest.mark.browser
+
+ORGANISATIONS = {
+    "Pantin": sorted(name for name, _kind in PANTIN_ORGANISATIONS),
+    "Le Pré-Saint-Gervais": sorted(name for name, _kind in SECOND_ORGANISATIONS),
+}
+COUNCILS = {"Pantin": "CLSPD de Pantin", "Le Pré-Saint-Gervais": "CLSPD du Pré-Saint-Gervais"}
+
+
+def _switch_to(tab, name: str) -> None:
+    tab.locator("#tq-territory-switch").select_option(label=name)
+    tab.locator("form[action='/territoire/changer/'] button[type=submit]").click()
+    tab.wait_for_load_state()
+
+
+def _organisation_names(tab) -> list[str]:
+    return tab.locator("main table tbody th[scope=row]").all_inner_texts()
+
+
+def test_switch_territory_from_the_header(demo, tab, request):
+    sign_in(tab, "coordination@pantin.test")
+    switcher = tab.locator("#tq-territory-switch")
+    start = switcher.locator("option:checked").inner_text()
+    other = "Pantin" if start != "Pantin" else "Le Pré-Saint-Gervais"
+
+    for name in (other, start):
+        # Switching from the organisation list stays on that page, now for the other city.
+        tab.goto("/organisations/")
+        _switch_to(tab, name)
+        expect(tab).to_have_url(f"{tab.url.split('/organisations/')[0]}/organisations/")
+        expect(switcher.locator("option:checked")).to_have_text(name)
+        assert _organisation_names(tab) == ORGANISATIONS[name]
+        expect(tab.locator("header .navbar-brand")).to_contain_text(COUNCILS[name])
+        check(tab, request, f"organisations-{name[:6]}")
+
+        tab.goto("/")
+        expect(tab.locator("main h1")).to_have_text(name)
+        check(tab, request, f"home-{name[:6]}")
+
+
+def test_the_theme_follows_the_territory(demo, tab):
+    sign_in(tab, "coordination@pantin.test")
+    colours = {}
+    for name in ("Pantin", "Le Pré-Saint-Gervais"):
+        _switch_to(tab, name)
+        colours[name] = tab.evaluate(
+            "() => getComputedStyle(document.querySelector('.tq-navbar')).backgroundColor"
+        )
+    assert colours == {"Pantin": "rgb(0, 85, 127)", "Le Pré-Saint-Gervais": "rgb(107, 45, 92)"}
