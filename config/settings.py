@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "tranquillite.accounts.middleware.SessionLifetimeMiddleware",
     "tranquillite.core.middleware.CurrentTerritoryMiddleware",
     "tranquillite.accounts.middleware.MandatoryMFAMiddleware",
@@ -247,7 +248,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
-if env_bool("DJANGO_BEHIND_PROXY"):
+# Behind a reverse proxy (nginx, a load balancer): trust its X-Forwarded-Proto, and take the
+# client's address from the last X-Forwarded-For entry, the one the proxy itself appended.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Internationalisation -------------------------------------------------------------------

@@ -170,3 +170,22 @@ def test_changes_to_records_keep_a_history(territory, coordinator):
     assert entries.filter(action=LogEntry.Action.UPDATE).exists()
     change = entries.filter(action=LogEntry.Action.UPDATE).first()
     assert "is_active" in change.changes_dict
+
+
+def test_the_address_is_the_clients_behind_a_proxy(settings, rf):
+    from tranquillite.audit.services import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="10.0.0.9, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "127.0.0.1"
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.7"
+
+
+def test_the_change_history_names_who_made_the_change(territory, coordinator, client_for):
+    from auditlog.models import LogEntry
+
+    colleague = member(territory, Role.MEDIATOR)
+    client_for(coordinator).post(reverse("accounts:deactivate", args=[colleague.public_id]))
+    change = LogEntry.objects.get_for_object(colleague.memberships.get()).first()
+    assert change.actor_id == coordinator.pk

@@ -56,3 +56,25 @@ class MemberFilterForm(forms.Form):
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.in_territory(territory)  # type: ignore[attr-defined]
+
+
+class OrganisationForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "address", "phone", "email", "is_active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.territory = territory
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        clash = Organisation.objects.in_territory(self.territory).filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("This territory already has an organisation of that name.")
+            )
+        return name

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tranquillite.accounts.forms import OrganisationForm
 from tranquillite.accounts.models import Invitation, Membership, Organisation, User
 from tranquillite.accounts.permissions import forget_roles, has_right
 from tranquillite.accounts.roles import NOMINATIVE_ROLES, Role
@@ -136,6 +137,15 @@ def revoke_role(*, actor: Any, membership: Membership) -> None:
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     forget_roles(membership.user)
+
+
+@transaction.atomic
+def save_organisation(*, actor: Any, territory: Territory, form: OrganisationForm) -> Organisation:
+    _require(actor, "core.manage_territory", territory)
+    organisation = form.save(commit=False)
+    organisation.territory = territory
+    organisation.save()
+    return organisation
 
 
 def end_all_sessions(user: User) -> int:

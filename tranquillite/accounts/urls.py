@@ -6,7 +6,13 @@ app_name = "accounts"
 
 urlpatterns = [
     path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/nouvelle/", views.organisation_edit, name="organisation_create"),
     path("organisations/<uuid:public_id>/", views.organisation_detail, name="organisation"),
+    path(
+        "organisations/<uuid:public_id>/modifier/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
     path("membres/", views.member_list, name="members"),
     path("membres/inviter/", views.invite, name="invite"),
     path("membres/<uuid:public_id>/", views.member_detail, name="member"),

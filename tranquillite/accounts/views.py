@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tranquillite.accounts import selectors, services
-from tranquillite.accounts.forms import InvitationForm, MemberFilterForm, RoleForm
+from tranquillite.accounts.forms import (
+    InvitationForm,
+    MemberFilterForm,
+    OrganisationForm,
+    RoleForm,
+)
 from tranquillite.accounts.models import Membership, User
 from tranquillite.accounts.permissions import has_right
 from tranquillite.accounts.roles import NOMINATIVE_ROLES, Role
@@ -35,8 +40,16 @@ def _grantable_roles(request: HttpRequest) -> list[Role]:
 
 @require_right("accounts.view_organisations")
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = selectors.organisations_for(request.user, _territory(request))
-    return render(request, "accounts/organisation_list.html", {"organisations": organisations})
+    territory = _territory(request)
+    organisations = selectors.organisations_for(request.user, territory)
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {
+            "organisations": organisations,
+            "can_manage": has_right(request.user, "core.manage_territory", territory),
+        },
+    )
 
 
 @require_right("accounts.view_organisations")
@@ -52,7 +65,29 @@ def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "accounts/organisation_detail.html",
-        {"organisation": organisation, "members": members},
+        {
+            "organisation": organisation,
+            "members": members,
+            "can_manage": has_right(request.user, "core.manage_territory", _territory(request)),
+        },
+    )
+
+
+@require_right("core.manage_territory")
+def organisation_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
+    territory = _territory(request)
+    organisation = None
+    if public_id is not None:
+        organisation = selectors.organisation_for(request.user, territory, public_id)
+        if organisation is None:
+            raise Http404
+    form = OrganisationForm(request.POST or None, instance=organisation, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_organisation(actor=request.user, territory=territory, form=form)
+        messages.success(request, _("The organisation has been saved."))
+        return HttpResponseRedirect(reverse("accounts:organisation", args=[saved.public_id]))
+    return render(
+        request, "accounts/organisation_form.html", {"form": form, "organisation": organisation}
     )
 
 

@@ -17,3 +17,12 @@ class CoreConfig(AppConfig):
                 "territory", _("Neighbourhoods"), "core:territory", "core.view_territory", 10
             )
         )
+        register(
+            NavigationItem(
+                "administration",
+                _("Territory settings"),
+                "core:territory_settings",
+                "core.manage_territory",
+                40,
+            )
+        )

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from tranquillite.core import services
 from tranquillite.core.decorators import require_right
+from tranquillite.core.forms import NeighbourhoodForm, TerritorySettingsForm
 from tranquillite.core.middleware import SESSION_TERRITORY
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.core.navigation import home_figures_for
@@ -38,7 +42,11 @@ def territory_detail(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/territory_detail.html",
-        {"neighbourhoods": neighbourhoods, "map_points": _map_points(neighbourhoods)},
+        {
+            "neighbourhoods": neighbourhoods,
+            "map_points": _map_points(neighbourhoods),
+            "can_manage": request.user.has_perm("core.manage_territory", territory),
+        },
     )
 
 
@@ -53,6 +61,36 @@ def _map_points(neighbourhoods: list[Neighbourhood]) -> list[dict[str, object]]:
         }
         for n in neighbourhoods
     ]
+
+
+@require_right("core.manage_territory")
+def territory_settings(request: HttpRequest) -> HttpResponse:
+    territory: Territory = request.territory  # type: ignore[attr-defined]
+    form = TerritorySettingsForm(request.POST or None, instance=territory)
+    if request.method == "POST" and form.is_valid():
+        services.update_territory(actor=request.user, form=form)
+        messages.success(request, _("The territory's settings have been saved."))
+        return HttpResponseRedirect(reverse("core:home"))
+    return render(request, "core/territory_settings.html", {"form": form})
+
+
+@require_right("core.manage_territory")
+def neighbourhood_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
+    territory: Territory = request.territory  # type: ignore[attr-defined]
+    neighbourhood = None
+    if public_id is not None:
+        neighbourhood = get_object_or_404(
+            Neighbourhood.objects.visible_to(request.user).in_territory(territory),
+            public_id=public_id,
+        )
+    form = NeighbourhoodForm(request.POST or None, instance=neighbourhood, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        services.save_neighbourhood(actor=request.user, territory=territory, form=form)
+        messages.success(request, _("The neighbourhood has been saved."))
+        return HttpResponseRedirect(reverse("core:territory"))
+    return render(
+        request, "core/neighbourhood_form.html", {"form": form, "neighbourhood": neighbourhood}
+    )
 
 
 @require_POST
