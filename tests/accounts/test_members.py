@@ -183,3 +183,26 @@ def test_member_list_filters_by_role_and_name(territory, coordinator, client_for
     assert [u.pk for u in page.context["members"]] == [police.pk]
     page = client_for(coordinator).get(reverse("accounts:members"), {"q": police.last_name[:4]})
     assert police.pk in [u.pk for u in page.context["members"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_invitation_e_mail_leaves_through_the_task_worker(settings, territory, organisation):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    coordinator = member(territory, Role.COORDINATOR)
+    services.invite_user(
+        actor=coordinator,
+        territory=territory,
+        email="file@example.test",
+        first_name="a",
+        last_name="b",
+        organisation=organisation,
+        role=Role.PARTNER_MEMBER,
+    )
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert [m.to for m in mail.outbox] == [["file@example.test"]]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

@@ -9,13 +9,12 @@ from allauth.account.utils import user_pk_to_url_str
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tranquillite.accounts import tasks
 from tranquillite.accounts.forms import OrganisationForm
 from tranquillite.accounts.models import Invitation, Membership, Organisation, User
 from tranquillite.accounts.permissions import forget_roles, has_right
@@ -41,23 +40,6 @@ def invitation_url(user: User) -> str:
         kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
     )
     return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def _send_invitation(user: User, territory: Territory, actor: Any) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "territory": territory,
-            "invited_by": actor,
-            "url": invitation_url(user),
-        }
-        send_mail(
-            subject=_("[Tranquillité] Your invitation to %(council)s")
-            % {"council": territory.council_name},
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
-        )
 
 
 @transaction.atomic
@@ -105,7 +87,10 @@ def invite_user(
         membership.organisation = organisation
         membership.save(update_fields=["is_active", "organisation"])
     Invitation.objects.create(territory=territory, user=user, invited_by=actor)
-    transaction.on_commit(lambda: _send_invitation(user, territory, actor))
+    invited_by_id = getattr(actor, "pk", None)
+    transaction.on_commit(
+        lambda: tasks.send_invitation.enqueue(user.pk, territory.pk, invited_by_id)
+    )
     forget_roles(user)
     return user
 
