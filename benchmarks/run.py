@@ -10,8 +10,9 @@ through, as for a real user. Each page gets warm-up requests, then `--iterations
 ones; each must answer 200 or the run stops.
 
 Writes `<out>/<scenario>-<vendor>-<UTC timestamp>.json` and `.md`, prints the table and
-exits 1 when a page misses its target (`--no-fail` only reports). `--explain` also writes
-the SQL of each page with EXPLAIN ANALYZE of its slowest queries to `...-explain.txt`.
+exits 1 when a gating page misses its target (`--no-fail` only reports). `--explain` also
+writes the SQL of each page and EXPLAIN ANALYZE of its slowest queries to `...-explain.tmp`
+(large, and ignored by git: for investigating, not for committing).
 """
 
 from __future__ import annotations
@@ -98,7 +99,15 @@ def pages_for(territory: Any) -> list[Page]:
         .order_by("-n", "object_id")
         .first()
     )
-    if busiest is None or hot is None:
+    # "Did this person ever open anything?": an actor with very few accesses, all dates.
+    rarest = (
+        log.exclude(actor=None)
+        .values("actor_label")
+        .annotate(n=Count("id"))
+        .order_by("n", "actor_label")
+        .first()
+    )
+    if busiest is None or hot is None or rarest is None:
         raise BenchmarkError("The benchmark territory has no access-log rows to look at.")
     log_url = reverse("audit:log")
     return [
@@ -114,6 +123,18 @@ def pages_for(territory: Any) -> list[Page]:
             "dpo",
             f"{log_url}?"
             + urlencode({"actor": busiest["actor_label"], "since": since, "until": until}),
+        ),
+        Page(
+            "access_log_month",
+            "DPO access log, 30 days three months ago",
+            "dpo",
+            f"{log_url}?" + urlencode({"since": since, "until": until}),
+        ),
+        Page(
+            "access_log_rare_actor",
+            f"DPO access log, an actor with {rarest['n']} accesses, all dates",
+            "dpo",
+            f"{log_url}?" + urlencode({"actor": rarest["actor_label"]}),
         ),
         Page(
             "record_history",
@@ -170,13 +191,15 @@ def measure(client: Any, page: Page, *, iterations: int, warmup: int) -> dict[st
     durations: list[float] = []
     queries: list[int] = []
     sql_ms: list[float] = []
+    cpu_ms: list[float] = []  # Python time of this process: the rest is waiting for the DB
     size = 0
     for _ in range(iterations):
         timer = QueryTimer()
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = get(client, page)
             durations.append((time.perf_counter() - started) * 1000)
+            cpu_ms.append((time.process_time() - cpu_started) * 1000)
         queries.append(len(captured))
         sql_ms.append(timer.total_ms)
         size = len(response.content)
@@ -192,6 +215,7 @@ def measure(client: Any, page: Page, *, iterations: int, warmup: int) -> dict[st
         "max_ms": round(max(durations), 1),
         "mean_ms": round(statistics.fmean(durations), 1),
         "sql_p50_ms": round(statistics.median(sql_ms), 1),
+        "python_cpu_p50_ms": round(statistics.median(cpu_ms), 1),
         "queries": int(statistics.median(queries)),
         "queries_max": max(queries),
         "bytes": size,
@@ -208,6 +232,7 @@ def judge(result: dict[str, Any], scenario: Scenario) -> None:
     result.update(
         target_p95_ms=target.p95_ms,
         target_queries=target.max_queries,
+        gating=scenario.gates(result["name"]),
         passed=not misses,
         misses=misses,
     )
@@ -238,6 +263,13 @@ def explain(client: Any, page: Page, top: int = 3) -> str:
 
 
 # --- context of the run ---------------------------------------------------------------------
+def load_average() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
 def machine() -> dict[str, Any]:
     info: dict[str, Any] = {
         "cores": os.cpu_count(),
@@ -322,6 +354,18 @@ def git_commit() -> str:
 
 
 # --- reports --------------------------------------------------------------------------------
+def first(values: list[float]) -> str:
+    return str(values[0]) if values else "?"
+
+
+def verdict(page: dict[str, Any]) -> str:
+    if page["passed"]:
+        return "pass" if page["gating"] else "pass (watch)"
+    return ("FAIL: " if page["gating"] else "missed (watch, not gating): ") + "; ".join(
+        page["misses"]
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     data, db, host, run = report["data"], report["database"], report["machine"], report["run"]
     generated = data.get("generated", {})
@@ -344,10 +388,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"- Machine: {host.get('cores')} cores ({host.get('cpu', '?')}), "
         f"{host.get('memory_gb', '?')} GB, Python {host['python']}, Django {db['django']}.",
         f"- Run: {run['iterations']} timed requests per page after {run['warmup']} warm-up, "
-        f"in process (django.test.Client), DEBUG={run['debug']}, commit {run['commit'] or '?'}.",
+        f"in process (django.test.Client), DEBUG={run['debug']}, commit {run['commit'] or '?'}, "
+        f"load average {first(run['load_average_before'])} before, "
+        f"{first(run['load_average_after'])} after.",
         "",
-        "| Page | p50 ms | p95 ms | max ms | queries | target | result |",
-        "|---|---:|---:|---:|---:|---|---|",
+        "| Page | p50 ms | p95 ms | max ms | queries | SQL ms (p50) | target | result |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for page in report["pages"]:
         queries = str(page["queries"])
@@ -355,11 +401,17 @@ def markdown(report: dict[str, Any]) -> str:
             queries += f" (max {page['queries_max']})"
         lines.append(
             f"| {page['label']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
-            f"{page['max_ms']:.1f} | {queries} | p95 ≤ {page['target_p95_ms']:g} ms, "
+            f"{page['max_ms']:.1f} | {queries} | {page['sql_p50_ms']:.1f} | "
+            f"p95 ≤ {page['target_p95_ms']:g} ms, "
             f"≤ {page['target_queries']} queries | "
-            f"{'pass' if page['passed'] else 'FAIL: ' + '; '.join(page['misses'])} |"
+            f"{verdict(page)} |"
         )
-    lines += ["", f"**{'All targets met.' if report['passed'] else 'Targets missed.'}**", ""]
+    lines += [
+        "",
+        f"**{'All gating targets met.' if report['passed'] else 'Gating targets missed.'}** "
+        "Pages marked *watch* probe known weak spots: reported, never failing the run.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -388,6 +440,13 @@ def main(argv: list[str] | None = None) -> int:
 
     scenario = SCENARIOS[args.scenario]
     started_at = datetime.now(UTC)
+    load_before = load_average()
+    if load_before and load_before[0] > (os.cpu_count() or 1) / 2:
+        print(
+            f"WARNING: the machine is busy (load average {load_before[0]}): "
+            "timings will be pessimistic.",
+            file=sys.stderr,
+        )
     try:
         territory = benchmark_territory()
         pages = pages_for(territory)
@@ -428,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
             judge(result, scenario)
             print(
                 f"  {page.name:<22} p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms"
-                f"  {result['queries']:3d} queries  {'pass' if result['passed'] else 'FAIL'}",
+                f"  {result['queries']:3d} queries  {verdict(result).split(':')[0]}",
                 flush=True,
             )
             results.append(result)
@@ -449,10 +508,12 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": args.warmup,
             "debug": settings.DEBUG,
             "commit": git_commit(),
+            "load_average_before": load_before,
+            "load_average_after": load_average(),
             "mode": "in-process django.test.Client, force_login, full middleware stack",
         },
         "pages": results,
-        "passed": all(r["passed"] for r in results),
+        "passed": all(r["passed"] for r in results if r["gating"]),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"{scenario.name}-{connection.vendor}-{started_at:%Y%m%dT%H%M%SZ}"
@@ -462,10 +523,10 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(report)
     (args.out / f"{stem}.md").write_text(text)
     if plans:
-        (args.out / f"{stem}-explain.txt").write_text(plans)
+        (args.out / f"{stem}-explain.tmp").write_text(plans)
     print()
     print(text)
-    print(f"Results: {args.out / stem}.json and .md" + (" and -explain.txt" if plans else ""))
+    print(f"Results: {args.out / stem}.json and .md" + (" and -explain.tmp" if plans else ""))
     if not report["passed"] and not args.no_fail:
         return 1
     return 0

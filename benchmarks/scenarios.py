@@ -26,6 +26,10 @@ PASSWORD = "Bench-Tranquillite-2026!"
 DATASET_CACHE_KEY = "tranquillite-benchmarks:dataset"
 
 
+# The DPO's log filtered by dates only, or by an actor who has almost no entries.
+WATCH_PAGES = frozenset({"access_log_month", "access_log_rare_actor"})
+
+
 @dataclass(frozen=True)
 class Target:
     p95_ms: float = 100.0
@@ -43,16 +47,22 @@ class Scenario:
     target: Target = field(default_factory=Target)
     # Pages with a target of their own (page name -> target); the others use `target`.
     page_targets: dict[str, Target] = field(default_factory=dict)
+    # Pages measured against the target but not failing the run: probes of known weak
+    # spots, reported until the application fixes them (docs/benchmarks.md).
+    watch_pages: frozenset[str] = WATCH_PAGES
 
     def target_for(self, page: str) -> Target:
         return self.page_targets.get(page, self.target)
+
+    def gates(self, page: str) -> bool:
+        return page not in self.watch_pages
 
     @property
     def users_total(self) -> int:
         return self.territories * self.organisations * self.users
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "watch_pages": sorted(self.watch_pages)}
 
 
 SCENARIOS: dict[str, Scenario] = {

@@ -9,4 +9,18 @@
       if (main) { main.focus(); }
     }
   });
+  // A form sent back with errors: move focus to its summary, which is then read out and
+  // links to each field in error. A link of the summary focuses its field.
+  var summary = document.querySelector(".tq-error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        field.focus();
+      }
+    });
+  }
 })();

@@ -114,3 +114,15 @@ def test_switch_ignores_an_offsite_next_url(two_cities, client_for):
         {"territory": two_cities["here"].territory.public_id, "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("core:home")
+
+
+def test_a_member_of_two_territories_starts_in_the_one_joined_first(two_cities, client_for):
+    coordinator = two_cities["coordinator"]
+    member(
+        two_cities["there"].territory,
+        Role.COORDINATOR,
+        user=coordinator,
+        organisation=two_cities["there"],
+    )
+    response = client_for(coordinator).get(reverse("core:home"))
+    assert response.context["current_territory"] == two_cities["here"].territory

@@ -112,3 +112,21 @@ def test_another_territorys_records_cannot_be_edited(other_territory, coordinato
         client.get(reverse("core:neighbourhood_edit", args=[their_place.public_id])).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    "colour, accepted", [("#00557f", True), ("#ffcc00", False), ("#767676", True)]
+)
+def test_the_city_colour_must_keep_white_text_readable(coordinator, client_for, colour, accepted):
+    from tranquillite.core.forms import TerritorySettingsForm
+
+    form = TerritorySettingsForm(
+        {
+            "name": "Pantin",
+            "council_name": "CLSPD",
+            "kind": "commune",
+            "insee_codes": "93055",
+            "primary_colour": colour,
+        }
+    )
+    assert form.is_valid() is accepted

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe, check, sign_in
+from tests.e2e.browser import axe, check, sign_in
 from tranquillite.accounts.models import Organisation
+from tranquillite.demo.data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +27,29 @@ def _in_pantin(tab) -> None:
     expect(switcher.locator("option:checked")).to_have_text("Pantin")
 
 
+def _sidebar_links(tab) -> list[tuple[str, str]]:
+    links = tab.locator("nav.tq-sidebar a.nav-link")
+    return [(link.inner_text(), link.get_attribute("href") or "") for link in links.all()]
+
+
+def test_the_sidebar_marks_the_current_page_only(demo, tab):
+    sign_in(tab, "admin@pantin.test")
+    targets = _sidebar_links(tab)
+    assert {href for _label, href in targets} >= {
+        "/",
+        "/territoire/",
+        "/organisations/",
+        "/membres/",
+        "/membres/inviter/",
+        "/territoire/parametres/",
+    }
+    for label, href in targets:
+        tab.goto(href)
+        current = tab.locator("nav.tq-sidebar a[aria-current=page]")
+        expect(current, f"on {href}").to_have_count(1)
+        expect(current).to_have_text(label)
+
+
 def test_coordinator_pages(demo, tab, request):
     sign_in(tab, "coordination@pantin.test")
     _in_pantin(tab)
@@ -32,24 +57,8 @@ def test_coordinator_pages(demo, tab, request):
     check(tab, request, "home")
 
     # The sidebar lists the pages the role may open; each is reachable and accessible.
-    sidebar = tab.locator("nav.tq-sidebar")
-    links = sidebar.locator("a.nav-link")
-    targets = [
-        (links.nth(i).inner_text(), links.nth(i).get_attribute("href"))
-        for i in range(links.count())
-    ]
-    assert {href for _label, href in targets} >= {
-        "/",
-        "/territoire/",
-        "/organisations/",
-        "/membres/",
-        "/membres/inviter/",
-    }
-    for label, href in targets:
+    for _label, href in _sidebar_links(tab):
         tab.goto(href)
-        current = sidebar.locator("a[aria-current=page]")
-        expect(current).to_have_count(1)
-        expect(current).to_have_text(label)
         axe(tab)
 
     # Neighbourhoods: the map is drawn (Leaflet) and the same data is in the table.
@@ -110,7 +119,7 @@ def test_invite_a_colleague(demo, tab, request):
     tab.locator("#id_organisation").select_option(label=MUNICIPAL_POLICE)
     tab.locator("#id_role").select_option("park_warden")
     submit.click()
-    expect(tab.locator("#id_email_error")).to_have_text("Saisissez une adresse e-mail valide.")
+    expect(tab.locator("#id_email_error")).to_have_text("Saisissez une adresse de courriel valide.")
     expect(tab.locator("#id_first_name")).to_have_value("Inès")
     check(tab, request, "invalid-email")
 
@@ -131,7 +140,7 @@ def test_data_protection_officer_pages(demo, tab, request):
     tab.goto("/audit/journal/")
     expect(tab.locator("main table tbody tr").first).to_be_visible()
     check(tab, request, "log")
-    tab.locator("#id_action").select_option("read")
+    tab.locator("#id_action").select_option("record.read")
     tab.locator("form[role=search] button[type=submit]").click()
     expect(tab.locator("main table tbody tr")).to_have_count(1)
     check(tab, request, "log-filtered")
@@ -155,13 +164,20 @@ def test_security_pages(demo, tab, request):
     expect(tab.locator("main h1")).to_have_text("Authentification à deux facteurs")
     check(tab, request, "mfa-index")
     tab.goto("/compte/2fa/recovery-codes/")
+    expect(tab.locator("main h1")).to_have_text("Confirmer l'accès")
+    check(tab, request, "reauthenticate")
+    tab.locator("input[name=password]").fill(DEMO_PASSWORD)
+    tab.locator("main form button[type=submit]").click()
     expect(tab.locator("main h1")).to_have_text("Codes de récupération")
     check(tab, request, "recovery-codes")
     tab.goto("/compte/password/change/")
     expect(tab.locator("main h1")).to_have_text("Modifier le mot de passe")
     check(tab, request, "password-change")
+    tab.locator("#id_oldpassword").fill("pas-le-bon")
+    tab.locator("#id_password1").fill("Un-nouveau-mot-de-passe-2026")
+    tab.locator("#id_password2").fill("Un-autre-mot-de-passe-2026")
     tab.locator("main form button[type=submit]").click()
-    expect(tab.locator("main form [aria-invalid=true]").first).to_be_visible()
+    expect(tab.locator("#id_oldpassword")).to_have_attribute("aria-invalid", "true")
     check(tab, request, "password-change-errors")
 
 
@@ -180,3 +196,64 @@ def test_error_pages(demo, tab, request):
     response = tab.goto("/organisations/00000000-0000-0000-0000-000000000000/")
     assert response is not None and response.status == 404
     check(tab, request, "404")
+
+
+def test_territory_management_pages(demo, tab, request):
+    sign_in(tab, "coordination@pantin.test")
+    _in_pantin(tab)
+
+    tab.goto("/territoire/parametres/")
+    expect(tab.locator("#id_name")).to_have_value("Pantin")
+    check(tab, request, "settings")
+    tab.locator("#id_name").fill("")
+    tab.locator("main form button[type=submit]").click()
+    expect(tab.locator("#id_name")).to_have_attribute("aria-invalid", "true")
+    # The error summary takes the focus and leads to the field.
+    expect(tab.locator(".tq-error-summary")).to_be_focused()
+    tab.locator(".tq-error-summary a[href='#id_name']").click()
+    expect(tab.locator("#id_name")).to_be_focused()
+    check(tab, request, "settings-errors")
+
+    tab.goto("/territoire/")
+    tab.locator("main a[href='/territoire/quartiers/nouveau/']").click()
+    expect(tab).to_have_url(re.compile(r"/territoire/quartiers/nouveau/$"))
+    check(tab, request, "neighbourhood-new")
+    tab.locator("#id_name").fill("Quatre-Chemins")
+    tab.locator("main form button[type=submit]").click()
+    expect(tab.locator("#id_name_error")).to_be_visible()
+    check(tab, request, "neighbourhood-duplicate")
+    tab.goto("/territoire/")
+    tab.locator("main table a", has_text="Hoche").click()
+    expect(tab.locator("#id_name")).to_have_value("Hoche")
+    axe(tab)
+
+    tab.goto("/organisations/")
+    tab.locator("main a[href='/organisations/nouvelle/']").click()
+    check(tab, request, "organisation-new")
+    tab.locator("#id_name").fill("Maison de la justice et du droit")
+    tab.locator("#id_kind").select_option(index=1)
+    tab.locator("main form button[type=submit]").click()
+    expect(tab.locator("main h1")).to_have_text("Maison de la justice et du droit")
+    expect(tab.locator("main .alert-success")).to_be_visible()
+    tab.locator("main a[href$='/modifier/']").click()
+    expect(tab.locator("#id_name")).to_have_value("Maison de la justice et du droit")
+    check(tab, request, "organisation-edit")
+
+
+def test_server_error_page(demo, tab, request):
+    # Django renders 500.html on its own when a view fails: served here as such, on the
+    # live server's origin so that its policy and its static files apply.
+    body = render_to_string("500.html")
+    policy = tab.request.get("/compte/login/").headers["content-security-policy"]
+    tab.route(
+        re.compile(r"/__e2e__/500/$"),
+        lambda route: route.fulfill(
+            status=500,
+            body=body,
+            content_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": policy},
+        ),
+    )
+    tab.goto("/__e2e__/500/")
+    expect(tab.locator("main h1")).to_have_text("Une erreur est survenue")
+    check(tab, request, "500")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe, check, shot, sign_in, totp_code
+from tests.e2e.browser import axe, check, shot, sign_in, totp_code
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tranquillite.accounts.roles import Role
 from tranquillite.demo.data import DEMO_PASSWORD
@@ -84,16 +83,20 @@ def test_a_role_requiring_mfa_must_enrol_before_anything_else(demo, tab, request
 
     secret = tab.locator("#authenticator_secret").input_value()
     assert re.fullmatch(r"[A-Z2-7]{16,}", secret)
-    tab.locator("input[name=code]").fill("000000")
+    tab.locator("input[name=code]").fill(f"{(int(totp_code(secret)) + 1) % 1_000_000:06d}")
     tab.locator("main form button[type=submit]").click()
     expect(tab.locator("main")).to_contain_text("Code incorrect.")
     axe(tab)
-    tab.locator("input[name=code]").fill(pyotp.TOTP(secret).now())
+    tab.locator("input[name=code]").fill(totp_code(secret))
     tab.locator("main form button[type=submit]").click()
-
-    # allauth then shows the recovery codes to keep.
+    # The second factor is on: seeing the recovery codes asks for the password once more.
+    tab.wait_for_url("**/compte/reauthenticate/**")
+    expect(tab.locator(".tq-messages")).to_contain_text("Application d'authentification activée.")
+    check(tab, request, "reauthenticate")
+    tab.locator("input[name=password]").fill(PASSWORD)
+    tab.locator("main form button[type=submit]").click()
     tab.wait_for_url("**/compte/2fa/recovery-codes/")
-    expect(tab.locator(".alert-success")).to_contain_text("Application d'authentification activée.")
+    expect(tab.locator("main h1")).to_have_text("Codes de récupération")
     check(tab, request, "recovery-codes")
     tab.goto("/")
     expect(tab.locator("main h1")).to_have_text("Pantin")

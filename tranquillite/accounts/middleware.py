@@ -21,7 +21,9 @@ SESSION_MFA_CHECKED = "tranquillite_mfa_checked"
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 # Paths a signed-in user may reach before enrolling a second factor.
-_MFA_EXEMPT_PREFIXES = ("/static/", "/healthz/", "/compte/", "/i18n/")
+# (theme.css too: a stylesheet answered by a redirect to the enrolment page would make allauth
+# draw a second TOTP secret behind the one the user is scanning.)
+_MFA_EXEMPT_PREFIXES = ("/static/", "/healthz/", "/compte/", "/i18n/", "/theme.css")
 
 
 class SessionLifetimeMiddleware:

@@ -34,6 +34,27 @@ class TerritorySettingsForm(forms.ModelForm[Territory]):
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
         }
 
+    def clean_primary_colour(self) -> str:
+        # White text sits on this colour (header, buttons): WCAG 2.1 AA asks for 4.5:1.
+        colour: str = self.cleaned_data["primary_colour"]
+        if contrast_with_white(colour) < 4.5:
+            raise forms.ValidationError(
+                _("This colour is too light for white text on it: choose a darker shade.")
+            )
+        return colour
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG 2.1 contrast ratio between a #rrggbb colour and white."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
 
 class NeighbourhoodForm(forms.ModelForm[Neighbourhood]):
     class Meta:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse
 
 from tranquillite.core.models import Territory
@@ -21,7 +22,8 @@ def choose_territory(request: HttpRequest, territories: list[Territory]) -> Terr
     wanted = request.session.get(SESSION_TERRITORY)
     territory = next((t for t in territories if str(t.public_id) == wanted), None)
     if territory is None and territories:
-        territory = territories[0]
+        # By default, the territory the user joined first (their home council).
+        territory = min(territories, key=lambda t: (t.joined_at, t.pk))  # type: ignore[attr-defined]
         request.session[SESSION_TERRITORY] = str(territory.public_id)
     return territory
 
@@ -35,7 +37,15 @@ class CurrentTerritoryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         territories: list[Territory] = []
         if request.user.is_authenticated and not request.path.startswith("/static/"):
-            territories = list(Territory.objects.for_user(request.user).order_by("name"))
+            territories = list(
+                Territory.objects.for_user(request.user)
+                .annotate(
+                    joined_at=Min(
+                        "memberships__created_at", filter=Q(memberships__user=request.user)
+                    )
+                )
+                .order_by("name")
+            )
         request.territories = territories  # type: ignore[attr-defined]
         request.territory = choose_territory(request, territories)  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -66,9 +66,13 @@ def navigation_for(request: HttpRequest) -> list[NavigationSection]:
         section = sections.setdefault(
             item.section, NavigationSection(item.section, SECTIONS[item.section])
         )
-        section.items.append(
-            {"label": item.label, "url": url, "active": _is_active(request.path, url)}
-        )
+        section.items.append({"label": item.label, "url": url, "active": False})
+    # The current page is the most specific entry matching the path: /membres/inviter/ is
+    # "Invite", not also "Members".
+    items = [entry for section in sections.values() for entry in section.items]
+    matching = [entry for entry in items if _is_active(request.path, entry["url"])]
+    if matching:
+        max(matching, key=lambda entry: len(entry["url"]))["active"] = True
     return list(sections.values())
 
 
