@@ -189,3 +189,36 @@ def test_the_change_history_names_who_made_the_change(territory, coordinator, cl
     client_for(coordinator).post(reverse("accounts:deactivate", args=[colleague.public_id]))
     change = LogEntry.objects.get_for_object(colleague.memberships.get()).first()
     assert change.actor_id == coordinator.pk
+
+
+def test_the_record_page_shows_its_changes_but_not_another_territorys(
+    territory, other_territory, dpo, coordinator, client_for
+):
+    from tests.factories import OrganisationFactory
+
+    colleague = member(territory, Role.MEDIATOR)
+    client_for(coordinator).post(reverse("accounts:deactivate", args=[colleague.public_id]))
+    page = client_for(dpo).get(
+        reverse("audit:record_history", args=["accounts.user", colleague.public_id])
+    )
+    newest_first = page.context["changes"]
+    assert newest_first[0].actor_id == coordinator.pk
+    assert "is_active" in newest_first[0].changes_dict
+    theirs = OrganisationFactory(territory=other_territory)
+    page = client_for(dpo).get(
+        reverse("audit:record_history", args=["accounts.organisation", theirs.public_id])
+    )
+    assert page.context["changes"] == []
+    assert (
+        client_for(dpo)
+        .get(reverse("audit:record_history", args=["nothing.here", "not-a-uuid"]))
+        .status_code
+        == 200
+    )
+
+
+def test_the_dpo_reaches_who_saw_from_a_member_card(territory, dpo, colleague, client_for):
+    page = client_for(dpo).get(reverse("accounts:member", args=[colleague.public_id]))
+    assert reverse("audit:record_history", args=["accounts.user", colleague.public_id]) in (
+        page.content.decode()
+    )

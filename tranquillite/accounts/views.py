@@ -136,7 +136,12 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "accounts/member_detail.html",
-        {"member": member, "may_manage": may_manage, "role_form": role_form},
+        {
+            "member": member,
+            "may_manage": may_manage,
+            "role_form": role_form,
+            "can_audit": has_right(request.user, "audit.view_access_log", territory),
+        },
     )
 
 

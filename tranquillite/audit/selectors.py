@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldError, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tranquillite.audit.models import AccessLogEntry
-from tranquillite.core.models import Territory
+from tranquillite.core.models import Territory, TerritoryScopedModel
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,24 @@ def page_of(entries: QuerySet[AccessLogEntry], *, before_id: int | None, size: i
 
 def who_saw(territory: Territory, object_type: str, object_id: str) -> QuerySet[AccessLogEntry]:
     return access_log_for(territory, LogFilter(object_type=object_type, object_id=object_id))
+
+
+def change_history(territory: Territory, object_type: str, object_id: str) -> list[Any]:
+    """The changes made to a record (django-auditlog), if it belongs to this territory."""
+    from auditlog.models import LogEntry
+
+    try:
+        model = apps.get_model(object_type)
+        records = model._default_manager.filter(public_id=object_id)
+    except (LookupError, ValueError, ValidationError, FieldError):
+        return []
+    if issubclass(model, TerritoryScopedModel):
+        records = records.filter(territory=territory)
+    elif model is get_user_model():
+        records = records.filter(memberships__territory=territory)
+    else:
+        return []
+    record = records.first()
+    if record is None:
+        return []
+    return list(LogEntry.objects.get_for_object(record).select_related("actor")[:100])

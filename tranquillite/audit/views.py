@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 
 from tranquillite.audit.forms import ExportForm, LogFilterForm
 from tranquillite.audit.models import AccessAction
-from tranquillite.audit.selectors import LogFilter, access_log_for, page_of, who_saw
+from tranquillite.audit.selectors import (
+    LogFilter,
+    access_log_for,
+    change_history,
+    page_of,
+    who_saw,
+)
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.models import Territory
@@ -75,6 +81,7 @@ def record_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
             "object_id": object_id,
             "entries": entries,
             "next_before": next_before,
+            "changes": change_history(territory, object_type, object_id),
         },
     )
 
