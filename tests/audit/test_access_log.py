@@ -202,8 +202,9 @@ def test_the_record_page_shows_its_changes_but_not_another_territorys(
         reverse("audit:record_history", args=["accounts.user", colleague.public_id])
     )
     newest_first = page.context["changes"]
-    assert newest_first[0].actor_id == coordinator.pk
-    assert "is_active" in newest_first[0].changes_dict
+    assert newest_first[0]["actor"] == coordinator.email
+    assert newest_first[0]["action"] == "Modification"
+    assert "actif" in newest_first[0]["fields"]  # verbose name of is_active, in French
     theirs = OrganisationFactory(territory=other_territory)
     page = client_for(dpo).get(
         reverse("audit:record_history", args=["accounts.organisation", theirs.public_id])

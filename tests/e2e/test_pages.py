@@ -147,8 +147,11 @@ def test_data_protection_officer_pages(demo, tab, request):
 
     tab.locator("main table tbody a").first.click()
     expect(tab).to_have_url(re.compile(r"/audit/journal/fiche/accounts\.user/"))
-    expect(tab.locator("main table tbody tr")).to_have_count(1)
-    expect(tab.locator("main table tbody")).to_contain_text("dpo@pantin.test")
+    accesses, changes = tab.locator("main table").nth(0), tab.locator("main table").nth(1)
+    expect(accesses.locator("tbody tr")).to_have_count(1)
+    expect(tab.get_by_role("heading", name="Modifications de cette fiche")).to_be_visible()
+    expect(changes.locator("tbody tr").first).to_be_visible()
+    expect(accesses.locator("tbody")).to_contain_text("dpo@pantin.test")
     check(tab, request, "who-saw")
 
     # Exporting needs a reason: refused without one.

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tranquillite.audit.models import AccessLogEntry
 from tranquillite.core.models import Territory, TerritoryScopedModel
@@ -63,7 +64,7 @@ def who_saw(territory: Territory, object_type: str, object_id: str) -> QuerySet[
     return access_log_for(territory, LogFilter(object_type=object_type, object_id=object_id))
 
 
-def change_history(territory: Territory, object_type: str, object_id: str) -> list[Any]:
+def change_history(territory: Territory, object_type: str, object_id: str) -> list[dict[str, Any]]:
     """The changes made to a record (django-auditlog), if it belongs to this territory."""
     from auditlog.models import LogEntry
 
@@ -81,4 +82,27 @@ def change_history(territory: Territory, object_type: str, object_id: str) -> li
     record = records.first()
     if record is None:
         return []
-    return list(LogEntry.objects.get_for_object(record).select_related("actor")[:100])
+    action_labels = {
+        LogEntry.Action.CREATE: _("Creation"),
+        LogEntry.Action.UPDATE: _("Change"),
+        LogEntry.Action.DELETE: _("Deletion"),
+    }
+    changes = []
+    for entry in LogEntry.objects.get_for_object(record).select_related("actor")[:100]:
+        fields = []
+        if entry.action == LogEntry.Action.UPDATE:
+            for name in entry.changes_dict:
+                try:
+                    field = model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    field = None
+                fields.append(str(getattr(field, "verbose_name", name)))
+        changes.append(
+            {
+                "at": entry.timestamp,
+                "actor": getattr(entry.actor, "email", ""),
+                "action": action_labels.get(entry.action, ""),
+                "fields": fields,
+            }
+        )
+    return changes
