@@ -90,7 +90,9 @@ def pages_for(territory: Any) -> list[Page]:
         .first()
     )
     today = timezone.localdate()
-    since, until = today - timedelta(days=120), today - timedelta(days=90)
+    since, until = today - timedelta(days=120), today - timedelta(days=91)
+    # Last year's entries, near the end of their retention: the oldest month of the log.
+    old_since, old_until = today - timedelta(days=330), today - timedelta(days=301)
     # "Who saw this record" for the territory's most-read record.
     hot = (
         log.exclude(object_id="")
@@ -126,9 +128,9 @@ def pages_for(territory: Any) -> list[Page]:
         ),
         Page(
             "access_log_month",
-            "DPO access log, 30 days three months ago",
+            "DPO access log, 30 days eleven months ago",
             "dpo",
-            f"{log_url}?" + urlencode({"since": since, "until": until}),
+            f"{log_url}?" + urlencode({"since": old_since, "until": old_until}),
         ),
         Page(
             "access_log_rare_actor",
