@@ -66,12 +66,16 @@ def members_for(
     """Users holding a membership in `territory`, with their memberships there prefetched."""
     memberships = Membership.objects.visible_to(user).in_territory(territory)
     if not include_inactive:
-        memberships = memberships.filter(is_active=True, user__is_active=True)
+        memberships = memberships.filter(is_active=True)
     if organisation is not None:
         memberships = memberships.filter(organisation=organisation)
     if role:
         memberships = memberships.filter(role=role)
     users = User.objects.filter(pk__in=memberships.values("user_id"))
+    if not include_inactive:
+        # On the outer query, not joined inside the subquery: PostgreSQL otherwise tends to
+        # scan every account twice (benchmarks/, member list).
+        users = users.filter(is_active=True)
     if query:
         users = users.filter(
             Q(first_name__icontains=query)

@@ -9,7 +9,12 @@ from tranquillite.audit.models import AccessAction
 
 
 class LogFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Who (e-mail)"), required=False, max_length=254)
+    actor = forms.EmailField(
+        label=_("Who (e-mail)"),
+        required=False,
+        max_length=254,
+        help_text=_("The person's full e-mail address."),
+    )
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("All actions")), *AccessAction.choices]
     )

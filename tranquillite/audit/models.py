@@ -89,7 +89,10 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["territory", "-id"], name="access_territory_id"),
             models.Index(fields=["territory", "at"], name="access_territory_at"),
             models.Index(fields=["territory", "action", "-id"], name="access_territory_action"),
-            models.Index(fields=["object_type", "object_id", "-id"], name="access_object"),
+            models.Index(fields=["territory", "actor_label", "-id"], name="access_territory_actor"),
+            models.Index(
+                fields=["territory", "object_type", "object_id", "-id"], name="access_object"
+            ),
             models.Index(fields=["actor", "-id"], name="access_actor"),
             models.Index(fields=["at"], name="access_at"),
         ]
