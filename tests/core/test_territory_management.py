@@ -130,3 +130,13 @@ def test_the_city_colour_must_keep_white_text_readable(coordinator, client_for, 
         }
     )
     assert form.is_valid() is accepted
+
+
+def test_a_duplicate_organisation_name_is_refused_in_french(territory, coordinator, client_for):
+    OrganisationFactory(territory=territory, name="Parquet de Bobigny")
+    response = client_for(coordinator).post(
+        reverse("accounts:organisation_create"),
+        {"name": "PARQUET DE BOBIGNY", "kind": "prosecutor", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert "Ce territoire a déjà une organisation de ce nom." in response.content.decode()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.models import Organisation
 from tranquillite.accounts.roles import Role
+from tranquillite.core.forms import TerritoryRecordForm
 from tranquillite.core.models import Territory
 
 
@@ -58,23 +59,10 @@ class MemberFilterForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.in_territory(territory)  # type: ignore[attr-defined]
 
 
-class OrganisationForm(forms.ModelForm[Organisation]):
+class OrganisationForm(TerritoryRecordForm[Organisation]):
+    duplicate_name_message = _("This territory already has an organisation of that name.")
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "address", "phone", "email", "is_active"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.territory = territory
-
-    def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        clash = Organisation.objects.in_territory(self.territory).filter(name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(
-                _("This territory already has an organisation of that name.")
-            )
-        return name

@@ -6,7 +6,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
-from tranquillite.core.models import Neighbourhood, Territory
+from tranquillite.core.models import Neighbourhood, Territory, TerritoryScopedModel
 
 
 class FormRenderer(TemplatesSetting):
@@ -56,10 +56,10 @@ def contrast_with_white(hex_colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-class NeighbourhoodForm(forms.ModelForm[Neighbourhood]):
-    class Meta:
-        model = Neighbourhood
-        fields = ["name", "is_priority", "centre_latitude", "centre_longitude"]
+class TerritoryRecordForm[M: TerritoryScopedModel](forms.ModelForm[M]):
+    """A form for a record of one territory whose name is unique there (case ignored)."""
+
+    duplicate_name_message: Any = _("This territory already has a record of that name.")
 
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,11 +67,18 @@ class NeighbourhoodForm(forms.ModelForm[Neighbourhood]):
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
-        clash = Neighbourhood.objects.in_territory(self.territory).filter(name__iexact=name)
+        model = self._meta.model
+        clash = model._default_manager.filter(territory=self.territory, name__iexact=name)
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(
-                _("This territory already has a neighbourhood of that name.")
-            )
+            raise forms.ValidationError(self.duplicate_name_message)
         return name
+
+
+class NeighbourhoodForm(TerritoryRecordForm[Neighbourhood]):
+    duplicate_name_message = _("This territory already has a neighbourhood of that name.")
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["name", "is_priority", "centre_latitude", "centre_longitude"]
