@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tranquillite.core",
     "tranquillite.accounts",
     "tranquillite.audit",
+    "tranquillite.governance",
     "tranquillite.demo",
 ]
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("tranquillite.core.urls")),
     path("", include("tranquillite.accounts.urls")),
     path("audit/", include("tranquillite.audit.urls")),
+    path("conseil/", include("tranquillite.governance.urls")),
 ]

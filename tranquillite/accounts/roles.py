@@ -63,6 +63,10 @@ RIGHTS: dict[str, frozenset[Role]] = {
             R.DATA_PROTECTION_OFFICER,
         }
     ),
+    # See every body of the council (others see the bodies they belong to).
+    "governance.view_all_bodies": frozenset({R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL}),
+    # Create bodies, manage their members and publish their ethics charters.
+    "governance.manage_bodies": frozenset({R.COORDINATOR}),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).

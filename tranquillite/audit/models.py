@@ -24,6 +24,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "record.export", _("Export")
     PRINT = "record.print", _("Print")
     ARCHIVE_READ = "record.archive_read", _("Archive opened")
+    DENIED = "record.denied", _("Access refused")
     LOG_EXPORT = "audit.export", _("Access-log export")
     LOGIN = "auth.login", _("Sign-in")
     LOGIN_FAILED = "auth.login_failed", _("Failed sign-in")

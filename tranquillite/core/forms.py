@@ -64,6 +64,9 @@ class TerritoryRecordForm[M: TerritoryScopedModel](forms.ModelForm[M]):
     def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.territory = territory
+        if self.instance.pk is None:
+            # So that the model's own validation (clean) runs with its territory set.
+            self.instance.territory = territory
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()

@@ -264,6 +264,136 @@ def _members(
             enrol_totp(user)
 
 
+CHARTER_TEXT = """Charte déontologique du {body} — CLSPD de Pantin
+
+1. Objet. Le groupe échange des informations confidentielles, dans le seul but de prévenir la
+délinquance et d'accompagner les personnes concernées (article L132-5 du Code de la sécurité
+intérieure).
+2. Secret partagé. Les faits et informations échangés ne peuvent être communiqués à des tiers.
+Chaque membre ne partage que ce qui est strictement nécessaire.
+3. Nominatif. Une situation est désignée par son numéro dans les ordres du jour, comptes rendus
+et courriels, jamais par le nom d'une personne.
+4. Traçabilité. Chaque consultation d'une situation est enregistrée ; la personne concernée
+peut demander qui a consulté ses données.
+5. Manquement. Tout manquement à la présente charte peut entraîner la suspension du membre.
+"""
+
+PANTIN_BODIES = [
+    # name, kind, handles cases, purpose, members (e-mails; the first chairs)
+    (
+        "CLSPD — séance plénière",
+        "plenary",
+        False,
+        "Réunion annuelle présidée par le maire : bilan et orientations (données agrégées).",
+        [
+            "elue@pantin.test",
+            "coordination@pantin.test",
+            "direction@pantin.test",
+            "police@pantin.test",
+            "bailleur@pantin.test",
+            "principale@pantin.test",
+            "cpip@pantin.test",
+        ],
+    ),
+    (
+        "Comité de pilotage du contrat local de sécurité",
+        "steering_committee",
+        False,
+        "Les signataires évaluent l'avancement des fiches action.",
+        ["elue@pantin.test", "direction@pantin.test", "police@pantin.test"],
+    ),
+    (
+        "Comité de suivi (CCPD)",
+        "monitoring_committee",
+        False,
+        "Les porteurs d'actions suivent la réalisation des fiches action.",
+        [
+            "coordination@pantin.test",
+            "direction@pantin.test",
+            "bailleur@pantin.test",
+            "principale@pantin.test",
+        ],
+    ),
+    (
+        "Groupe Mineurs",
+        "working_group",
+        True,
+        "Prévention de la délinquance des mineurs, accompagnement socio-éducatif ; oriente vers le "
+        "rappel à l'ordre.",
+        ["coordination@pantin.test", "police@pantin.test", "cpip@pantin.test"],
+    ),
+    (
+        "Groupe Bailleurs",
+        "working_group",
+        True,
+        "Sécurité et bien-être dans l'habitat social.",
+        ["coordination@pantin.test", "bailleur@pantin.test", "police@pantin.test"],
+    ),
+    (
+        "Groupe Victimes",
+        "working_group",
+        True,
+        "Aide aux personnes ayant subi un préjudice.",
+        ["coordination@pantin.test", "police@pantin.test"],
+    ),
+    (
+        "Conseil pour les droits et devoirs des familles (CDDF)",
+        "family_council",
+        True,
+        "Entend les parents en difficulté dans l'exercice de l'autorité parentale.",
+        ["elue@pantin.test", "coordination@pantin.test", "direction@pantin.test"],
+    ),
+]
+# Who has signed the current charter of which group in the demo (the others are to sign).
+DEMO_SIGNATURES = {
+    "Groupe Mineurs": ["coordination@pantin.test", "police@pantin.test"],
+    "Groupe Bailleurs": ["coordination@pantin.test", "bailleur@pantin.test"],
+    "Groupe Victimes": ["coordination@pantin.test"],
+    "Conseil pour les droits et devoirs des familles (CDDF)": ["coordination@pantin.test"],
+}
+
+
+def _bodies(territory: Territory) -> None:
+    from tranquillite.governance.models import (
+        Body,
+        BodyMember,
+        CharterSignature,
+        EthicsCharter,
+    )
+
+    coordinator = User.objects.get(email=PANTIN_USERS[0].email)
+    for name, kind, handles_cases, purpose, emails in PANTIN_BODIES:
+        body, _created = Body.objects.update_or_create(
+            territory=territory,
+            name=name,
+            defaults={"kind": kind, "handles_cases": handles_cases, "purpose": purpose},
+        )
+        for position, email in enumerate(emails):
+            user = User.objects.get(email=email)
+            membership = user.memberships.filter(territory=territory).first()
+            BodyMember.objects.get_or_create(
+                territory=territory,
+                body=body,
+                user=user,
+                defaults={
+                    "is_chair": position == 0,
+                    "organisation": membership.organisation if membership else None,
+                },
+            )
+        if handles_cases:
+            charter, _created = EthicsCharter.objects.get_or_create(
+                territory=territory,
+                body=body,
+                version=1,
+                defaults={"text": CHARTER_TEXT.format(body=name), "published_by": coordinator},
+            )
+            for email in DEMO_SIGNATURES.get(name, []):
+                member = BodyMember.objects.get(body=body, user__email=email)
+                CharterSignature.objects.get_or_create(
+                    territory=territory, member=member, charter=charter
+                )
+
+
 @transaction.atomic
 def load() -> tuple[Territory, Territory]:
     pantin = _territory(
@@ -281,6 +411,7 @@ def load() -> tuple[Territory, Territory]:
     )
     _neighbourhoods(pantin, PANTIN_NEIGHBOURHOODS)
     _members(pantin, _organisations(pantin, PANTIN_ORGANISATIONS), PANTIN_USERS)
+    _bodies(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",

@@ -1,0 +1,65 @@
+"""The council's bodies in the browser: the charter gate as members and the coordinator live it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.browser import check, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_member_signs_the_charter_of_his_group(demo, tab, request):
+    sign_in(tab, "cpip@pantin.test")
+    tab.get_by_role("link", name="Instances").click()
+    expect(tab.locator("main h1")).to_have_text("Instances du conseil")
+    check(tab, request, "bodies")
+
+    tab.get_by_role("link", name="Groupe Mineurs").click()
+    expect(tab.locator("main")).to_contain_text("Vous n'avez pas encore signé la charte")
+    check(tab, request, "group-unsigned")
+
+    tab.get_by_role("link", name="Lire et signer la charte").click()
+    expect(tab.locator("main h1")).to_have_text("Charte déontologique, version 1")
+    check(tab, request, "charter")
+    tab.get_by_role("button", name="Signer la charte").click()
+    # Without ticking the undertaking, nothing is signed and the error says why.
+    expect(tab.locator(".errorlist")).to_be_visible()
+    check(tab, request, "charter-error")
+    tab.get_by_label("J'ai lu cette charte et je m'engage à la respecter.").check()
+    tab.get_by_role("button", name="Signer la charte").click()
+    expect(tab.locator(".alert-success")).to_contain_text("Vous avez signé la version 1")
+    expect(tab.locator("main")).to_contain_text("Vous avez signé la charte en vigueur")
+    check(tab, request, "group-signed")
+
+
+def test_a_school_head_outside_the_group_does_not_see_it(demo, tab, request):
+    sign_in(tab, "principale@pantin.test")
+    tab.goto("/conseil/instances/")
+    main = tab.locator("main")
+    expect(main).to_contain_text("CLSPD — séance plénière")
+    expect(main).not_to_contain_text("Groupe Mineurs")
+    check(tab, request, "bodies-partner")
+
+
+def test_the_coordinator_suspends_a_member_and_publishes_a_new_charter(demo, tab, request):
+    sign_in(tab, "coordination@pantin.test")
+    tab.goto("/conseil/instances/")
+    tab.get_by_role("link", name="Groupe Mineurs").click()
+    check(tab, request, "group-coordinator")
+
+    row = tab.locator("main table tbody tr", has_text="Thomas Leroy")
+    row.get_by_label("Motif de la suspension de Thomas Leroy").fill("Manquement à la charte")
+    row.get_by_role("button", name="Suspendre").click()
+    expect(tab.locator(".alert-success")).to_contain_text("Thomas Leroy est suspendu·e")
+    expect(tab.locator("main table tbody tr", has_text="Thomas Leroy")).to_contain_text(
+        "Manquement à la charte"
+    )
+
+    tab.get_by_role("link", name="Publier une nouvelle version de la charte").click()
+    check(tab, request, "charter-publish")
+    tab.get_by_label("Texte de la charte").fill("Charte révisée : article 1, confidentialité.")
+    tab.get_by_role("button", name="Publier").click()
+    expect(tab.locator(".alert-success")).to_contain_text("La version 2 de la charte est publiée")
+    check(tab, request, "group-after-publication")

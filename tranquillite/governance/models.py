@@ -1,0 +1,184 @@
+"""The council's bodies, their members, and the ethics charter that gates nominative cases.
+
+Art. L132-5 of the Code de la sécurité intérieure lets the working groups of a CLSPD share
+confidential facts, which may not go to third parties; CNIL AU-038 asks that a member sees a
+nominative case only after signing the group's ethics charter, version and date kept, and
+that revoking a member is traced. `governance.access` is that gate; every module holding
+nominative cases (follow-ups, family council) asks it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tranquillite.core.models import TerritoryScopedModel, TerritoryScopedQuerySet
+
+
+class BodyKind(models.TextChoices):
+    PLENARY = "plenary", _("CLSPD plenary")
+    RESTRICTED = "restricted", _("CLSPD restricted session")
+    STEERING_COMMITTEE = "steering_committee", _("Steering committee")
+    MONITORING_COMMITTEE = "monitoring_committee", _("Monitoring committee")
+    WORKING_GROUP = "working_group", _("Working group")
+    FAMILY_COUNCIL = "family_council", _("Family council (CDDF)")
+
+
+# Only these may ever handle nominative cases; plenary and committees see aggregates only.
+NOMINATIVE_KINDS = frozenset({BodyKind.WORKING_GROUP, BodyKind.FAMILY_COUNCIL})
+
+
+class Body(TerritoryScopedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=30, choices=BodyKind.choices)
+    purpose = models.TextField(_("purpose"), blank=True, max_length=1000)
+    handles_cases = models.BooleanField(
+        _("handles nominative cases"),
+        default=False,
+        help_text=_(
+            "Only a working group or the family council may; its members must sign its "
+            "ethics charter before seeing any case."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TerritoryScopedQuerySet["Body"].as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="unique_body_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.handles_cases and self.kind not in NOMINATIVE_KINDS:
+            raise ValidationError(
+                {
+                    "handles_cases": _(
+                        "Only a working group or the family council may handle nominative cases."
+                    )
+                }
+            )
+
+    def current_charter(self) -> EthicsCharter | None:
+        return self.charters.order_by("-version").first()
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    LEFT = "left", _("Left")
+
+
+class BodyMember(TerritoryScopedModel):
+    """A member of a body: a user of the platform, or an outside contact with no account."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="body_memberships",
+        verbose_name=_("user"),
+    )
+    contact_name = models.CharField(_("name (no account)"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mail (no account)"), blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    is_chair = models.BooleanField(_("chair"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = TerritoryScopedQuerySet["BodyMember"].as_manager()
+
+    class Meta:
+        ordering = ["-is_chair", "user__last_name", "contact_name"]
+        verbose_name = _("body member")
+        verbose_name_plural = _("body members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "user"],
+                condition=models.Q(user__isnull=False),
+                name="unique_user_per_body",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(contact_name=""),
+                name="member_is_a_user_or_a_named_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user) if self.user_id else self.contact_name
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class EthicsCharter(TerritoryScopedModel):
+    """One version of a body's ethics charter. A new version must be signed again."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="charters")
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"), max_length=20000)
+    published_at = models.DateTimeField(_("published on"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = TerritoryScopedQuerySet["EthicsCharter"].as_manager()
+
+    class Meta:
+        ordering = ["body", "-version"]
+        verbose_name = _("ethics charter")
+        verbose_name_plural = _("ethics charters")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "version"], name="unique_charter_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} — v{self.version}"
+
+
+class CharterSignature(TerritoryScopedModel):
+    member = models.ForeignKey(BodyMember, on_delete=models.CASCADE, related_name="signatures")
+    charter = models.ForeignKey(EthicsCharter, on_delete=models.PROTECT, related_name="signatures")
+    signed_at = models.DateTimeField(_("signed on"), auto_now_add=True)
+
+    objects = TerritoryScopedQuerySet["CharterSignature"].as_manager()
+
+    class Meta:
+        ordering = ["-signed_at"]
+        verbose_name = _("charter signature")
+        verbose_name_plural = _("charter signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "charter"], name="unique_signature")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.charter}"

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from tranquillite.governance import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("instances/", views.body_list, name="bodies"),
+    path("instances/nouvelle/", views.body_create, name="body_create"),
+    path("instances/<uuid:public_id>/", views.body_detail, name="body"),
+    path("instances/<uuid:public_id>/membres/", views.member_add, name="member_add"),
+    path(
+        "instances/<uuid:public_id>/membres/<uuid:member_id>/suspendre/",
+        views.member_suspend,
+        name="member_suspend",
+    ),
+    path(
+        "instances/<uuid:public_id>/membres/<uuid:member_id>/reintegrer/",
+        views.member_reinstate,
+        name="member_reinstate",
+    ),
+    path("instances/<uuid:public_id>/charte/", views.charter_sign, name="charter"),
+    path(
+        "instances/<uuid:public_id>/charte/publier/", views.charter_publish, name="charter_publish"
+    ),
+]

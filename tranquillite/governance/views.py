@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tranquillite.core.decorators import require_right
+from tranquillite.core.models import Territory
+from tranquillite.governance import selectors, services
+from tranquillite.governance.access import case_access
+from tranquillite.governance.forms import (
+    BodyForm,
+    CharterForm,
+    MemberForm,
+    SignatureForm,
+    SuspensionForm,
+)
+from tranquillite.governance.models import Body, BodyMember
+
+
+def _territory(request: HttpRequest) -> Territory:
+    return request.territory  # type: ignore[attr-defined,no-any-return]
+
+
+def _body_or_404(request: HttpRequest, public_id: Any) -> Body:
+    body = selectors.body_for(request.user, _territory(request), public_id)
+    if body is None:
+        raise Http404
+    return body
+
+
+def _errors(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
+@require_right("core.view_territory")
+def body_list(request: HttpRequest) -> HttpResponse:
+    territory = _territory(request)
+    return render(
+        request,
+        "governance/body_list.html",
+        {
+            "bodies": selectors.bodies_for(request.user, territory),
+            "can_manage": request.user.has_perm("governance.manage_bodies", territory),
+        },
+    )
+
+
+@require_right("core.view_territory")
+def body_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    body = _body_or_404(request, public_id)
+    territory = _territory(request)
+    can_manage = request.user.has_perm("governance.manage_bodies", territory)
+    charter = max(body.charters.all(), key=lambda c: c.version, default=None)
+    members = list(body.members.all())
+    for member in members:
+        signed = {s.charter_id for s in member.signatures.all()}
+        member.signed_current = charter is not None and charter.pk in signed  # type: ignore[attr-defined]
+    return render(
+        request,
+        "governance/body_detail.html",
+        {
+            "body": body,
+            "members": members,
+            "charter": charter,
+            "my_access": case_access(request.user, body),
+            "can_manage": can_manage,
+            "member_form": MemberForm(territory=territory) if can_manage else None,
+        },
+    )
+
+
+@require_right("governance.manage_bodies")
+def body_create(request: HttpRequest) -> HttpResponse:
+    territory = _territory(request)
+    form = BodyForm(request.POST or None, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        body = services.save_body(actor=request.user, territory=territory, form=form)
+        messages.success(request, _("The body has been created."))
+        return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+    return render(request, "governance/body_form.html", {"form": form})
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def member_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    body = _body_or_404(request, public_id)
+    form = MemberForm(request.POST, territory=_territory(request))
+    if form.is_valid():
+        try:
+            services.add_member(actor=request.user, body=body, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("The member has been added."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+
+
+def _member_or_404(body: Body, member_id: Any) -> BodyMember:
+    member = selectors.member_of(body, member_id)
+    if member is None:
+        raise Http404
+    return member
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def member_suspend(request: HttpRequest, public_id: Any, member_id: Any) -> HttpResponse:
+    body = _body_or_404(request, public_id)
+    member = _member_or_404(body, member_id)
+    form = SuspensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A suspension needs a reason."))
+    else:
+        try:
+            services.suspend_member(
+                actor=request.user, member=member, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request, _("%(name)s is suspended from this body.") % {"name": member.display_name}
+            )
+    return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def member_reinstate(request: HttpRequest, public_id: Any, member_id: Any) -> HttpResponse:
+    body = _body_or_404(request, public_id)
+    member = _member_or_404(body, member_id)
+    try:
+        services.reinstate_member(actor=request.user, member=member)
+    except PermissionDenied as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("%(name)s is active again.") % {"name": member.display_name})
+    return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+
+
+@require_right("governance.manage_bodies")
+def charter_publish(request: HttpRequest, public_id: Any) -> HttpResponse:
+    body = _body_or_404(request, public_id)
+    current = body.current_charter()
+    form = CharterForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            charter = services.publish_charter(
+                actor=request.user, body=body, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(version)s of the charter is published: every member must sign it.")
+                % {"version": charter.version},
+            )
+            return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+    return render(request, "governance/charter_form.html", {"body": body, "form": form})
+
+
+@require_right("core.view_territory")
+def charter_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
+    body = _body_or_404(request, public_id)
+    charter = body.current_charter()
+    if charter is None:
+        raise Http404
+    form = SignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_charter(actor=request.user, body=body)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _errors(error))
+        else:
+            messages.success(
+                request,
+                _("You have signed version %(version)s of the charter.")
+                % {"version": charter.version},
+            )
+            return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+    return render(
+        request,
+        "governance/charter_sign.html",
+        {
+            "body": body,
+            "charter": charter,
+            "form": form,
+            "my_access": case_access(request.user, body),
+        },
+    )
