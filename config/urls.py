@@ -3,6 +3,9 @@ from django.urls import include, path
 from tranquillite.core import views as core_views
 
 urlpatterns = [
+    # A person's address is set by whoever invites them: changing it oneself would let an
+    # account be re-used for someone else's invitation (and its roles).
+    path("compte/email/", core_views.not_found),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", core_views.health, name="health"),

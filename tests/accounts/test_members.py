@@ -206,3 +206,41 @@ def test_the_invitation_e_mail_leaves_through_the_task_worker(settings, territor
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     assert [m.to for m in mail.outbox] == [["file@example.test"]]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_nobody_invites_themselves_into_another_role(territory, coordinator, organisation):
+    with pytest.raises(PermissionDenied):
+        services.invite_user(
+            actor=coordinator,
+            territory=territory,
+            email=coordinator.email.upper(),
+            first_name="x",
+            last_name="y",
+            organisation=organisation,
+            role=Role.DATA_PROTECTION_OFFICER,
+        )
+    assert not coordinator.has_perm("audit.view_access_log", territory)
+
+
+def test_a_deactivated_account_is_reactivated_then_given_roles(
+    territory, coordinator, organisation, client_for
+):
+    colleague = member(territory, Role.MEDIATOR)
+    client = client_for(coordinator)
+    client.post(reverse("accounts:deactivate", args=[colleague.public_id]))
+    colleague.refresh_from_db()
+    assert not colleague.is_active
+    refused = client.post(
+        reverse("accounts:grant", args=[colleague.public_id]),
+        {"organisation": organisation.public_id, "role": Role.PARK_WARDEN.value},
+    )
+    assert refused.status_code == 302
+    assert not colleague.memberships.filter(role=Role.PARK_WARDEN).exists()
+    client.post(reverse("accounts:reactivate", args=[colleague.public_id]))
+    client.post(
+        reverse("accounts:grant", args=[colleague.public_id]),
+        {"organisation": organisation.public_id, "role": Role.PARK_WARDEN.value},
+    )
+    colleague.refresh_from_db()
+    assert colleague.is_active
+    assert colleague.has_perm("core.view_territory", territory)

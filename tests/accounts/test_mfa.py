@@ -90,3 +90,20 @@ def test_totp_secrets_are_encrypted_at_rest(territory):
     stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
     assert TOTP_SECRET not in stored
     assert EncryptedSecretsMFAAdapter().decrypt(stored) == TOTP_SECRET
+
+
+def test_removing_a_second_factor_makes_the_next_request_check_again(territory, client_for):
+    from allauth.mfa.signals import authenticator_removed
+    from django.test import RequestFactory
+
+    from tranquillite.accounts.middleware import SESSION_MFA_CHECKED
+
+    user = member(territory, Role.MEDIATOR, with_mfa=True)
+    client = client_for(user)
+    client.get(reverse("core:home"))
+    assert client.session.get(SESSION_MFA_CHECKED)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    authenticator_removed.send(sender=Authenticator, request=request, user=user, authenticator=totp)
+    assert SESSION_MFA_CHECKED not in request.session

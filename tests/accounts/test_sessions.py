@@ -49,12 +49,32 @@ def test_twelve_hours_in_all_end_the_session_even_when_active(signed_in):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_deactivation_ends_the_sessions_at_once(signed_in, territory, client_for):
-    user, client = signed_in
+def test_deactivation_ends_the_sessions_at_once(
+    territory, other_territory, django_capture_on_commit_callbacks
+):
+    """Withdrawn from one territory, still active in another: the account stays open, so only
+    ending its sessions signs the person out of the territory they just lost."""
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    user = member(territory, Role.MEDIATOR)
+    member(other_territory, Role.MEDIATOR, user=user)
+    client = Client()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert client.get(reverse("core:home")).status_code == 200
     coordinator = member(territory, Role.COORDINATOR)
-    services.deactivate_member(actor=coordinator, territory=territory, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deactivate_member(actor=coordinator, territory=territory, user=user)
     user.refresh_from_db()
-    assert not user.is_active
+    assert user.is_active  # still works for the other territory
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_an_expired_session_sends_back_to_the_same_page(signed_in):
+    _user, client = signed_in
+    _shift_session(client, **{SESSION_LAST_SEEN_AT: 31 * 60})
+    response = client.get("/membres/?q=a&page=2")
+    assert response["Location"] == "/compte/login/?next=%2Fmembres%2F%3Fq%3Da%26page%3D2"

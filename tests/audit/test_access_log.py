@@ -223,3 +223,31 @@ def test_the_dpo_reaches_who_saw_from_a_member_card(territory, dpo, colleague, c
     assert reverse("audit:record_history", args=["accounts.user", colleague.public_id]) in (
         page.content.decode()
     )
+
+
+def test_an_account_can_be_deleted_and_its_trace_stays(territory, coordinator, colleague):
+    record_access(None, AccessAction.READ, [colleague], actor=coordinator, territory=territory)
+    email = coordinator.email
+    coordinator.memberships.all().delete()
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=coordinator).delete()
+    coordinator.delete()
+    row = AccessLogEntry.objects.get(object_id=str(colleague.public_id))
+    assert row.actor_label == email
+
+
+def test_the_export_defuses_spreadsheet_formulas(territory, dpo, client_for):
+    AccessLogEntry.objects.create(
+        territory=territory,
+        actor_label="=cmd|'/c calc'!a0@x.test",
+        action=AccessAction.READ,
+        object_type="accounts.user",
+        object_id="x",
+    )
+    response = client_for(dpo).post(reverse("audit:export"), {"reason": "Contrôle"})
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    cells = [row[1] for row in rows[2:]]
+    assert "'=cmd|'/c calc'!a0@x.test" in cells
+    assert not any(cell.startswith("=") for cell in cells)

@@ -1,6 +1,7 @@
 """Headers, health, error pages and production settings."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,9 @@ def test_security_headers(page):
 
 def test_pages_hold_no_inline_script(page):
     html = page.content.decode()
-    assert "<script>" not in html
+    # Every <script> element either loads a file or is a JSON data block; none runs inline.
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
     assert " onclick=" not in html and " style=" not in html
     assert '<html lang="fr">' in html
 
@@ -120,3 +123,26 @@ def test_production_cookies_are_secure_and_hsts_is_on():
         check=True,
     )
     assert result.stdout.split() == ["True", "True", "True", "True", "False"]
+
+
+def test_people_cannot_change_their_own_e_mail_address(territory, client_for):
+    client = client_for(member(territory, Role.PARK_WARDEN))
+    assert client.get("/compte/email/").status_code == 404
+    assert (
+        client.post("/compte/email/", {"email": "x@example.test", "action_add": ""}).status_code
+        == 404
+    )
+
+
+def test_the_demo_data_is_refused_in_production():
+    env = {**os.environ, "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "z" * 60}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "refused" in result.stderr

@@ -55,11 +55,6 @@ class EncryptedSecretsMFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         user: Any = authenticator.user
-        if not user_requires_mfa(user):
+        if not user_requires_mfa(user) or authenticator.type == Authenticator.Type.RECOVERY_CODES:
             return True
-        second_factors = Authenticator.objects.filter(
-            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        ).exclude(pk=authenticator.pk)
-        return bool(
-            authenticator.type == Authenticator.Type.RECOVERY_CODES or second_factors.exists()
-        )
+        return user_has_second_factor(user, besides=authenticator)

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from tranquillite.accounts import history  # noqa: F401  (registers change history)
+        from tranquillite.accounts import history, signals  # noqa: F401  (registrations)
         from tranquillite.accounts.figures import home_figures
         from tranquillite.core.navigation import NavigationItem, register, register_home_figures
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tranquillite.accounts.selectors import user_has_second_factor, user_requires_mfa
@@ -42,7 +43,8 @@ class SessionLifetimeMiddleware:
             if idle or too_long:
                 logout(request)
                 messages.info(request, _("Your session has expired. Please sign in again."))
-                return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
             # Written at most once a minute: a session write per page would cost three queries.
             if (
                 now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS

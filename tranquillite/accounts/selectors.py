@@ -20,14 +20,16 @@ def user_requires_mfa(user: Any) -> bool:
     ).exists()
 
 
-def user_has_second_factor(user: Any) -> bool:
+def user_has_second_factor(user: Any, *, besides: Any = None) -> bool:
+    """A TOTP or WebAuthn authenticator, other than `besides` if given."""
     from allauth.mfa.models import Authenticator
 
-    return bool(
-        Authenticator.objects.filter(
-            user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        ).exists()
+    factors = Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     )
+    if besides is not None:
+        factors = factors.exclude(pk=besides.pk)
+    return bool(factors.exists())
 
 
 def organisations_for(user: Any, territory: Territory) -> QuerySet[Organisation]:

@@ -62,6 +62,8 @@ def invite_user(
         raise ValidationError(_("This organisation does not belong to this territory."))
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email=email).first()
+    if user is not None and user.pk == getattr(actor, "pk", None):
+        raise PermissionDenied(_("You cannot change your own roles."))
     if user is None:
         user = User.objects.create_user(
             email,
@@ -75,10 +77,7 @@ def invite_user(
             _("This account is deactivated. Reactivate it before inviting it again.")
         )
     membership, created = Membership.objects.get_or_create(
-        user=user,
-        territory=territory,
-        role=role,
-        defaults={"organisation": organisation, "territory": territory},
+        user=user, territory=territory, role=role, defaults={"organisation": organisation}
     )
     if not created:
         if membership.is_active:
@@ -104,6 +103,8 @@ def grant_role(
         raise PermissionDenied(_("You cannot change your own roles."))
     if organisation.territory_id != territory.pk:
         raise ValidationError(_("This organisation does not belong to this territory."))
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated: reactivate it first."))
     membership, _created = Membership.objects.update_or_create(
         user=user,
         territory=territory,
@@ -139,6 +140,17 @@ def end_all_sessions(user: User) -> int:
     for session in sessions:
         session.end()
     return len(sessions)
+
+
+@transaction.atomic
+def reactivate_account(*, actor: Any, territory: Territory, user: User) -> None:
+    """Open a deactivated account again; its roles stay withdrawn until given anew."""
+    _require(actor, "accounts.manage_members", territory)
+    if not user.memberships.filter(territory=territory).exists():
+        raise ValidationError(_("This person never held a role in this territory."))
+    user.is_active = True
+    user.deactivated_at = None
+    user.save(update_fields=["is_active", "deactivated_at"])
 
 
 @transaction.atomic

@@ -23,4 +23,5 @@ urlpatterns = [
         name="revoke",
     ),
     path("membres/<uuid:public_id>/desactiver/", views.deactivate, name="deactivate"),
+    path("membres/<uuid:public_id>/reactiver/", views.reactivate, name="reactivate"),
 ]

@@ -38,6 +38,10 @@ def _grantable_roles(request: HttpRequest) -> list[Role]:
     return [r for r in Role if may_grant_nominative or r not in NOMINATIVE_ROLES]
 
 
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
 @require_right("accounts.view_organisations")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     territory = _territory(request)
@@ -186,7 +190,7 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, territory=territory, user=member, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            messages.error(request, _error_text(error))
         else:
             messages.success(request, _("The role has been given."))
     else:
@@ -214,12 +218,25 @@ def revoke(request: HttpRequest, public_id: str, membership_id: str) -> HttpResp
 
 @require_POST
 @require_right("accounts.manage_members")
+def reactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+    member = _member_or_404(request, public_id)
+    try:
+        services.reactivate_account(actor=request.user, territory=_territory(request), user=member)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The account is open again: give it the roles it needs."))
+    return HttpResponseRedirect(reverse("accounts:member", args=[member.public_id]))
+
+
+@require_POST
+@require_right("accounts.manage_members")
 def deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
     member = _member_or_404(request, public_id)
     try:
         services.deactivate_member(actor=request.user, territory=_territory(request), user=member)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, _error_text(error))
     else:
         messages.success(
             request, _("%(name)s no longer has access to this territory.") % {"name": member}

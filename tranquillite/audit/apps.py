@@ -8,7 +8,12 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from tranquillite.audit import signals  # noqa: F401
+        from tranquillite.audit.triggers import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="audit_trigger")
         from tranquillite.core.navigation import NavigationItem, register
 
         register(

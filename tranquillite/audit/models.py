@@ -60,9 +60,12 @@ class AccessLogEntry(models.Model):
     """
 
     at = models.DateTimeField(_("when"), auto_now_add=True)
+    # No database constraint and nothing done on delete: the log is never updated (trigger),
+    # so deleting an account must not try to null its rows; `actor_label` keeps who it was.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         related_name="+",
         verbose_name=_("who"),

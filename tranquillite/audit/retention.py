@@ -21,17 +21,18 @@ def access_log_cutoff() -> datetime:
     return timezone.now() - timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
 
 
-@transaction.atomic
-def purge_access_log(batch_size: int = 50_000) -> int:
-    """Delete rows older than the retention period, oldest first, in batches."""
+def purge_access_log(batch_size: int = 10_000) -> int:
+    """Delete rows older than the retention period, oldest first, one short transaction per
+    batch so that the log keeps being written meanwhile."""
     cutoff = access_log_cutoff()
     deleted = 0
     while True:
-        ids = list(
-            AccessLogEntry.objects.filter(at__lt=cutoff)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch_size]
-        )
-        if not ids:
-            return deleted
-        deleted += AccessLogEntry.objects.filter(id__in=ids)._raw_delete_for_retention()
+        with transaction.atomic():
+            ids = list(
+                AccessLogEntry.objects.filter(at__lt=cutoff)
+                .order_by("id")
+                .values_list("id", flat=True)[:batch_size]
+            )
+            if not ids:
+                return deleted
+            deleted += AccessLogEntry.objects.filter(id__in=ids)._raw_delete_for_retention()

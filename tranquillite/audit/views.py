@@ -43,10 +43,10 @@ def _before(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@require_right("audit.view_access_log")
-def log(request: HttpRequest) -> HttpResponse:
+def _log_page(
+    request: HttpRequest, form: LogFilterForm, export_form: ExportForm, *, status: int = 200
+) -> HttpResponse:
     territory: Territory = request.territory  # type: ignore[attr-defined]
-    form = LogFilterForm(request.GET or None)
     entries, next_before = page_of(
         access_log_for(territory, _filter_from(form)), before_id=_before(request)
     )
@@ -60,9 +60,18 @@ def log(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "next_before": next_before,
             "query": query.urlencode(),
-            "export_form": ExportForm(initial=form.cleaned_data if form.is_valid() else None),
+            "export_form": export_form,
             "can_export": request.user.has_perm("audit.export_access_log", territory),
         },
+        status=status,
+    )
+
+
+@require_right("audit.view_access_log")
+def log(request: HttpRequest) -> HttpResponse:
+    form = LogFilterForm(request.GET or None)
+    return _log_page(
+        request, form, ExportForm(initial=form.cleaned_data if form.is_valid() else None)
     )
 
 
@@ -86,6 +95,12 @@ def record_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     )
 
 
+def _csv_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run as a formula (an address may start with '=')."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -97,20 +112,7 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     territory: Territory = request.territory  # type: ignore[attr-defined]
     form = ExportForm(request.POST)
     if not form.is_valid():
-        entries, next_before = page_of(access_log_for(territory, LogFilter()), before_id=None)
-        return render(
-            request,
-            "audit/log.html",
-            {
-                "form": LogFilterForm(),
-                "entries": entries,
-                "next_before": next_before,
-                "query": "",
-                "export_form": form,
-                "can_export": True,
-            },
-            status=400,
-        )
+        return _log_page(request, LogFilterForm(), form, status=400)
     log_filter = _filter_from(form)
     # The export is itself traced, with its reason, before any row leaves.
     record_access(request, AccessAction.LOG_EXPORT, reason=form.cleaned_data["reason"])
@@ -134,7 +136,7 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             ["date", "utilisateur", "action", "type", "identifiant", "libellé", "motif", "ip"]
         )
         for at, *rest in rows.iterator(chunk_size=5000):
-            yield writer.writerow([timezone.localtime(at).isoformat(), *rest])
+            yield writer.writerow([timezone.localtime(at).isoformat(), *map(_csv_cell, rest)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

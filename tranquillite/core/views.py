@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -118,6 +118,10 @@ def theme_css(request: HttpRequest) -> HttpResponse:
     )
     body = f":root {{ --tq-primary: {colour}; }}\n"
     return HttpResponse(body, content_type="text/css; charset=utf-8")
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    raise Http404
 
 
 @require_GET

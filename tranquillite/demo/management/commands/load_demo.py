@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from tranquillite.core.models import Territory
@@ -17,6 +18,9 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, force: bool = False, quiet_logins: bool = False, **options: Any
     ) -> None:
+        if settings.PRODUCTION:
+            # The demo accounts' password and TOTP secret are public (README).
+            raise CommandError("Demo data is refused when DJANGO_ENV=production.")
         if force or not Territory.objects.exists():
             data.load()
             self.stdout.write(self.style.SUCCESS("Demo territories loaded."))
