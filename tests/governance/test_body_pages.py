@@ -178,3 +178,18 @@ def test_the_body_page_tells_each_member_where_he_stands(
     services.sign_charter(actor=officer, body=bodies["minors"])
     page = client_for(officer).get(url).content.decode()
     assert "Vous avez signé la charte en vigueur" in page
+
+
+def test_the_home_page_counts_the_charters_left_to_sign(territory, bodies, coordinator, client_for):
+    officer = member(territory, Role.PARTNER_MEMBER)
+    services.add_member(actor=coordinator, body=bodies["minors"], user=officer)
+    services.add_member(actor=coordinator, body=bodies["landlords"], user=officer)  # no charter
+
+    def figures():
+        page = client_for(officer).get(reverse("core:home"))
+        return {str(f.label): f.value for f in page.context["figures"]}
+
+    assert figures()["Chartes à signer"] == 1
+    assert figures()["Mes instances"] == 2
+    services.sign_charter(actor=officer, body=bodies["minors"])
+    assert figures()["Chartes à signer"] == 0

@@ -8,9 +8,11 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Council and bodies")
 
     def ready(self) -> None:
-        from tranquillite.core.navigation import NavigationItem, register
+        from tranquillite.core.navigation import NavigationItem, register, register_home_figures
         from tranquillite.governance import history  # noqa: F401  (registers change history)
+        from tranquillite.governance.figures import home_figures
 
         register(
             NavigationItem("council", _("Bodies"), "governance:bodies", "core.view_territory", 10)
         )
+        register_home_figures(home_figures)
