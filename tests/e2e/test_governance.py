@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_member_signs_the_charter_of_his_group(demo, tab, request):
     sign_in(tab, "cpip@pantin.test")
-    tab.get_by_role("link", name="Instances").click()
+    tab.get_by_role("link", name="Instances", exact=True).click()
     expect(tab.locator("main h1")).to_have_text("Instances du conseil")
     check(tab, request, "bodies")
 
