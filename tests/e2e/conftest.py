@@ -13,6 +13,7 @@ the live server's own origin through a Playwright route, never injected inline.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,7 +46,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def sync_pw() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+        message = f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+        # CI (REQUIRE_BROWSER=1) fails rather than skips; a developer without Chromium is told
+        # why the browser tests did not run (scripts/run-tests prints it in its summary too).
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     with sync_playwright() as p:
         yield p
 
