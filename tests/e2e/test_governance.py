@@ -63,3 +63,53 @@ def test_the_coordinator_suspends_a_member_and_publishes_a_new_charter(demo, tab
     tab.get_by_role("button", name="Publier").click()
     expect(tab.locator(".alert-success")).to_contain_text("La version 2 de la charte est publiée")
     check(tab, request, "group-after-publication")
+
+
+def test_the_coordinator_runs_a_meeting_from_agenda_to_tasks(demo, new_tab, request):
+    tab = new_tab()
+    sign_in(tab, "coordination@pantin.test")
+    tab.goto("/conseil/instances/")
+    tab.get_by_role("link", name="Groupe Mineurs").click()
+    tab.get_by_label("Date et heure").fill("2027-01-14T14:00")
+    tab.get_by_label("Lieu").fill("Centre administratif, salle 3")
+    tab.get_by_role("button", name="Programmer une réunion").click()
+    expect(tab.locator(".alert-success")).to_contain_text("La réunion est programmée")
+    check(tab, request, "meeting-new")
+
+    tab.get_by_label("Point").fill("Bilan des rappels à l'ordre")
+    tab.get_by_role("button", name="Ajouter à l'ordre du jour").click()
+    # A name where a case number is expected is refused with a French message.
+    tab.get_by_label("Ou une situation confidentielle, par son numéro").fill("Kevin Martin")
+    tab.get_by_role("button", name="Ajouter à l'ordre du jour").click()
+    expect(tab.locator("main")).to_contain_text("Un numéro de situation a la forme RAO-2026-0012.")
+    check(tab, request, "meeting-agenda-error")
+    tab.get_by_label("Ou une situation confidentielle, par son numéro").fill("RAO-2026-0012")
+    tab.get_by_role("button", name="Ajouter à l'ordre du jour").click()
+    agenda = tab.locator("section[aria-labelledby=agenda-title] ol")
+    expect(agenda).to_contain_text("Situation RAO-2026-0012")
+
+    tab.get_by_label("Thomas Leroy").select_option("present")
+    tab.get_by_label("Julien Mercier").select_option("represented")
+    tab.get_by_role("button", name="Enregistrer les présences").click()
+    expect(tab.locator("main")).to_contain_text("Quorum atteint.")
+
+    tab.get_by_role("textbox", name="Décision").fill(
+        "La situation RAO-2026-0012 est orientée vers un rappel à l'ordre."
+    )
+    tab.get_by_label("Tâche de suivi (facultatif)").fill("Consulter le parquet")
+    tab.get_by_label("Responsable de la tâche").select_option(label="Thomas Leroy")
+    tab.get_by_label("Échéance").fill("2027-01-28")
+    tab.get_by_role("button", name="Enregistrer la décision").click()
+    expect(tab.locator(".alert-success")).to_contain_text("La décision est enregistrée")
+    check(tab, request, "meeting-held")
+
+    police = new_tab()
+    sign_in(police, "police@pantin.test")
+    police.get_by_role("link", name="Mes tâches").click()
+    expect(police.locator("main table tbody")).to_contain_text("Consulter le parquet")
+    check(police, request, "my-tasks")
+    row = police.locator("main table tbody tr", has_text="Consulter le parquet")
+    row.get_by_label("Statut de Consulter le parquet").select_option("done")
+    row.get_by_role("button", name="Mettre à jour").click()
+    expect(police.locator(".alert-success")).to_contain_text("La tâche est mise à jour")
+    expect(police.locator("main table tbody")).not_to_contain_text("Consulter le parquet")

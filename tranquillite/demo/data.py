@@ -394,6 +394,81 @@ def _bodies(territory: Territory) -> None:
                 )
 
 
+def _meetings(territory: Territory) -> None:
+    """A past meeting of the groupe Mineurs with its decision record, and the next plenary."""
+    from datetime import date, datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from tranquillite.governance.models import (
+        AgendaItem,
+        Attendance,
+        Body,
+        Decision,
+        FollowUpTask,
+        Meeting,
+        MeetingStatus,
+        Presence,
+    )
+
+    minors = Body.objects.get(territory=territory, name="Groupe Mineurs")
+    if minors.meetings.exists():
+        return
+    today = timezone.localdate()
+    past = Meeting.objects.create(
+        territory=territory,
+        body=minors,
+        starts_at=timezone.make_aware(datetime.combine(today - timedelta(days=14), time(14))),
+        place="Centre administratif, salle du conseil",
+        status=MeetingStatus.HELD,
+    )
+    for position, (title, case) in enumerate(
+        [("Bilan des orientations du trimestre", ""), ("", "RAO-2026-0012"), ("", "RAO-2026-0015")],
+        start=1,
+    ):
+        AgendaItem.objects.create(
+            territory=territory,
+            meeting=past,
+            position=position,
+            title=title,
+            is_confidential=bool(case),
+            case_number=case,
+        )
+    presences = [Presence.PRESENT, Presence.PRESENT, Presence.EXCUSED]
+    for member, presence in zip(minors.members.order_by("pk"), presences, strict=False):
+        Attendance.objects.create(
+            territory=territory, meeting=past, member=member, presence=presence
+        )
+    police = User.objects.get(email="police@pantin.test")
+    coordinator = User.objects.get(email=PANTIN_USERS[0].email)
+    for text, task, owner, due in [
+        (
+            "La situation RAO-2026-0012 est orientée vers un rappel à l'ordre.",
+            "Consulter le parquet pour RAO-2026-0012",
+            coordinator,
+            today + timedelta(days=7),
+        ),
+        (
+            "La situation RAO-2026-0015 fera l'objet d'un point avec l'établissement scolaire.",
+            "Organiser la rencontre avec l'établissement",
+            police,
+            today - timedelta(days=2),
+        ),
+    ]:
+        decision = Decision.objects.create(territory=territory, meeting=past, text=text)
+        FollowUpTask.objects.create(
+            territory=territory, decision=decision, title=task, owner=owner, due_on=due
+        )
+    plenary = Body.objects.get(territory=territory, kind="plenary")
+    next_year = date(today.year + 1, 1, 20)
+    Meeting.objects.create(
+        territory=territory,
+        body=plenary,
+        starts_at=timezone.make_aware(datetime.combine(next_year, time(18))),
+        place="Hôtel de ville, salle des fêtes",
+    )
+
+
 @transaction.atomic
 def load() -> tuple[Territory, Territory]:
     pantin = _territory(
@@ -412,6 +487,7 @@ def load() -> tuple[Territory, Territory]:
     _neighbourhoods(pantin, PANTIN_NEIGHBOURHOODS)
     _members(pantin, _organisations(pantin, PANTIN_ORGANISATIONS), PANTIN_USERS)
     _bodies(pantin)
+    _meetings(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",

@@ -15,4 +15,9 @@ class GovernanceConfig(AppConfig):
         register(
             NavigationItem("council", _("Bodies"), "governance:bodies", "core.view_territory", 10)
         )
+        register(
+            NavigationItem(
+                "council", _("My tasks"), "governance:my_tasks", "core.view_territory", 20
+            )
+        )
         register_home_figures(home_figures)

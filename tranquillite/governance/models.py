@@ -182,3 +182,144 @@ class CharterSignature(TerritoryScopedModel):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.charter}"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(TerritoryScopedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    # The decision record's introduction; decisions themselves are rows (Decision).
+    minutes_summary = models.TextField(_("summary of the discussion"), blank=True, max_length=5000)
+
+    objects = TerritoryScopedQuerySet["Meeting"].as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["body", "-starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} — {self.starts_at:%d/%m/%Y}"
+
+
+class AgendaItem(TerritoryScopedModel):
+    """An item of the agenda. A confidential item of a nominative body names a case by its
+    number only, never a person (art. L132-5 CSI; CNIL AU-038)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    is_confidential = models.BooleanField(_("confidential item"), default=False)
+    case_number = models.CharField(
+        _("case number"),
+        max_length=30,
+        blank=True,
+        help_text=_("For a confidential item: the case's number, never a name."),
+    )
+
+    objects = TerritoryScopedQuerySet["AgendaItem"].as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="unique_agenda_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.is_confidential:
+            return str(_("Case %(number)s") % {"number": self.case_number})
+        return self.title
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+    REPRESENTED = "represented", _("Represented")
+
+
+class Attendance(TerritoryScopedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(BodyMember, on_delete=models.CASCADE, related_name="attendances")
+    presence = models.CharField(_("presence"), max_length=20, choices=Presence.choices)
+
+    objects = TerritoryScopedQuerySet["Attendance"].as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="unique_attendance")
+        ]
+
+
+class Decision(TerritoryScopedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TerritoryScopedQuerySet["Decision"].as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FollowUpTask(TerritoryScopedModel):
+    """A task a decision gives to someone, with a due date."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="follow_up_tasks",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TerritoryScopedQuerySet["FollowUpTask"].as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        indexes = [models.Index(fields=["owner", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -11,7 +11,15 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tranquillite.core.models import Territory
-from tranquillite.governance.models import Body, BodyMember, MemberStatus
+from tranquillite.governance.models import (
+    Attendance,
+    Body,
+    BodyMember,
+    FollowUpTask,
+    Meeting,
+    MemberStatus,
+    TaskStatus,
+)
 
 
 def bodies_for(user: Any, territory: Territory) -> QuerySet[Body]:
@@ -42,3 +50,37 @@ def body_for(user: Any, territory: Territory, public_id: Any) -> Body | None:
 
 def member_of(body: Body, public_id: Any) -> BodyMember | None:
     return BodyMember.objects.filter(body=body, public_id=public_id).first()
+
+
+def meetings_of(body: Body) -> QuerySet[Meeting]:
+    return body.meetings.order_by("-starts_at")
+
+
+def meeting_for(user: Any, territory: Territory, public_id: Any) -> Meeting | None:
+    """A meeting is seen by whoever sees its body."""
+    return (
+        Meeting.objects.in_territory(territory)
+        .filter(public_id=public_id, body__in=bodies_for(user, territory).values("pk"))
+        .select_related("body")
+        .prefetch_related(
+            "agenda_items",
+            Prefetch("attendances", queryset=Attendance.objects.select_related("member__user")),
+            "decisions__tasks__owner",
+        )
+        .first()
+    )
+
+
+def tasks_of(user: Any, territory: Territory, *, open_only: bool = True) -> QuerySet[FollowUpTask]:
+    tasks = FollowUpTask.objects.visible_to(user).in_territory(territory).filter(owner=user)
+    if open_only:
+        tasks = tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS])
+    return tasks.select_related("decision__meeting__body").order_by("due_on", "id")
+
+
+def task_for(user: Any, territory: Territory, public_id: Any) -> FollowUpTask | None:
+    """One's own task; the coordinator reaches every task of the territory."""
+    tasks = FollowUpTask.objects.visible_to(user).in_territory(territory)
+    if not user.has_perm("governance.manage_bodies", territory):
+        tasks = tasks.filter(owner=user)
+    return tasks.filter(public_id=public_id).first()

@@ -14,11 +14,19 @@ from tranquillite.accounts.models import Organisation, User
 from tranquillite.core.models import Territory
 from tranquillite.governance.forms import BodyForm
 from tranquillite.governance.models import (
+    AgendaItem,
+    Attendance,
     Body,
     BodyMember,
     CharterSignature,
+    Decision,
     EthicsCharter,
+    FollowUpTask,
+    Meeting,
+    MeetingStatus,
     MemberStatus,
+    Presence,
+    TaskStatus,
 )
 
 
@@ -121,3 +129,107 @@ def sign_charter(*, actor: Any, body: Body) -> CharterSignature:
         territory=body.territory, member=member, charter=charter
     )
     return signature
+
+
+# --- Meetings ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_meeting(*, actor: Any, body: Body, starts_at: Any, place: str) -> Meeting:
+    _require_manage(actor, body.territory)
+    return Meeting.objects.create(
+        territory=body.territory, body=body, starts_at=starts_at, place=place.strip()
+    )
+
+
+@transaction.atomic
+def add_agenda_item(
+    *, actor: Any, meeting: Meeting, title: str = "", case_number: str = ""
+) -> AgendaItem:
+    """An open item has a title; a confidential item is a case number and nothing else, so
+    that no name can slip into the agenda."""
+    _require_manage(actor, meeting.territory)
+    if case_number and not meeting.body.handles_cases:
+        raise ValidationError(_("Only a body handling nominative cases discusses cases."))
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
+    return AgendaItem.objects.create(
+        territory=meeting.territory,
+        meeting=meeting,
+        position=position,
+        title="" if case_number else title.strip(),
+        is_confidential=bool(case_number),
+        case_number=case_number,
+    )
+
+
+@transaction.atomic
+def record_attendance(
+    *, actor: Any, meeting: Meeting, presences: dict[BodyMember, str]
+) -> list[Attendance]:
+    _require_manage(actor, meeting.territory)
+    recorded = []
+    for member, presence in presences.items():
+        if member.body_id != meeting.body_id:
+            raise ValidationError(_("This person is not a member of this body."))
+        attendance, _created = Attendance.objects.update_or_create(
+            meeting=meeting,
+            member=member,
+            defaults={"presence": presence, "territory": meeting.territory},
+        )
+        recorded.append(attendance)
+    return recorded
+
+
+def quorum(meeting: Meeting) -> dict[str, int | bool]:
+    """Present or represented members against the body's active members: more than half."""
+    expected = meeting.body.members.filter(status=MemberStatus.ACTIVE).count()
+    counted = meeting.attendances.filter(
+        presence__in=[Presence.PRESENT, Presence.REPRESENTED]
+    ).count()
+    return {"counted": counted, "expected": expected, "reached": counted * 2 > expected}
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    text: str,
+    task_title: str = "",
+    task_owner: User | None = None,
+    task_due_on: Any = None,
+) -> Decision:
+    _require_manage(actor, meeting.territory)
+    decision = Decision.objects.create(
+        territory=meeting.territory, meeting=meeting, text=text.strip()
+    )
+    if task_title:
+        if task_owner is None or task_due_on is None:
+            raise ValidationError(_("A follow-up task needs a title, an owner and a due date."))
+        if not task_owner.memberships.filter(territory=meeting.territory, is_active=True).exists():
+            raise ValidationError(_("This person holds no role in this territory."))
+        FollowUpTask.objects.create(
+            territory=meeting.territory,
+            decision=decision,
+            title=task_title.strip(),
+            owner=task_owner,
+            due_on=task_due_on,
+        )
+    if meeting.status == MeetingStatus.PLANNED:
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+    return decision
+
+
+@transaction.atomic
+def set_task_status(*, actor: Any, task: FollowUpTask, status: TaskStatus) -> FollowUpTask:
+    """The owner moves their own task on; the coordinator may move any."""
+    if task.owner_id != getattr(actor, "pk", None) and not actor.has_perm(
+        "governance.manage_bodies", task.territory
+    ):
+        raise PermissionDenied(_("Only the task's owner or the coordinator changes it."))
+    task.status = status
+    task.completed_at = timezone.now() if status == TaskStatus.DONE else None
+    task.save(update_fields=["status", "completed_at"])
+    return task

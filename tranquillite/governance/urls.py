@@ -23,4 +23,11 @@ urlpatterns = [
     path(
         "instances/<uuid:public_id>/charte/publier/", views.charter_publish, name="charter_publish"
     ),
+    path("instances/<uuid:public_id>/reunions/", views.meeting_create, name="meeting_create"),
+    path("reunions/<uuid:public_id>/", views.meeting_detail, name="meeting"),
+    path("reunions/<uuid:public_id>/ordre-du-jour/", views.agenda_add, name="agenda_add"),
+    path("reunions/<uuid:public_id>/presences/", views.attendance_record, name="attendance"),
+    path("reunions/<uuid:public_id>/decisions/", views.decision_add, name="decision_add"),
+    path("taches/", views.my_tasks, name="my_tasks"),
+    path("taches/<uuid:public_id>/statut/", views.task_status, name="task_status"),
 ]

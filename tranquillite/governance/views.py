@@ -7,21 +7,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tranquillite.accounts.models import User
 from tranquillite.core.decorators import require_right
 from tranquillite.core.models import Territory
 from tranquillite.governance import selectors, services
 from tranquillite.governance.access import case_access
 from tranquillite.governance.forms import (
+    AgendaItemForm,
+    AttendanceForm,
     BodyForm,
     CharterForm,
+    DecisionForm,
+    MeetingForm,
     MemberForm,
     SignatureForm,
     SuspensionForm,
+    TaskStatusForm,
 )
-from tranquillite.governance.models import Body, BodyMember
+from tranquillite.governance.models import Body, BodyMember, Meeting, MemberStatus, TaskStatus
 
 
 def _territory(request: HttpRequest) -> Territory:
@@ -72,6 +79,8 @@ def body_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "my_access": case_access(request.user, body),
             "can_manage": can_manage,
             "member_form": MemberForm(territory=territory) if can_manage else None,
+            "meeting_form": MeetingForm() if can_manage else None,
+            "meetings": selectors.meetings_of(body),
         },
     )
 
@@ -198,3 +207,135 @@ def charter_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
             "my_access": case_access(request.user, body),
         },
     )
+
+
+# --- Meetings ------------------------------------------------------------------------------
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def meeting_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+    body = _body_or_404(request, public_id)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the meeting's date, time and place."))
+        return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+    meeting = services.plan_meeting(actor=request.user, body=body, **form.cleaned_data)
+    messages.success(request, _("The meeting is planned."))
+    return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.public_id]))
+
+
+def _meeting_or_404(request: HttpRequest, public_id: Any) -> Meeting:
+    meeting = selectors.meeting_for(request.user, _territory(request), public_id)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _meeting_forms(request: HttpRequest, meeting: Meeting, **bound: Any) -> dict[str, Any]:
+    members = list(meeting.body.members.filter(status=MemberStatus.ACTIVE).select_related("user"))
+    current = {a.member_id: a.presence for a in meeting.attendances.all()}
+    owners = User.objects.filter(
+        is_active=True,
+        memberships__territory=meeting.territory,
+        memberships__is_active=True,
+        body_memberships__body=meeting.body,
+    ).distinct()
+    return {
+        "agenda_form": bound.get("agenda_form") or AgendaItemForm(),
+        "attendance_form": bound.get("attendance_form")
+        or AttendanceForm(members=members, current=current),
+        "decision_form": bound.get("decision_form") or DecisionForm(owners=owners),
+    }
+
+
+@require_right("core.view_territory")
+def meeting_detail(request: HttpRequest, public_id: Any, **bound: Any) -> HttpResponse:
+    meeting = _meeting_or_404(request, public_id)
+    can_manage = request.user.has_perm("governance.manage_bodies", _territory(request))
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "can_manage": can_manage,
+        "quorum": services.quorum(meeting),
+    }
+    if can_manage:
+        context.update(_meeting_forms(request, meeting, **bound))
+    return render(request, "governance/meeting_detail.html", context, status=400 if bound else 200)
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def agenda_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    meeting = _meeting_or_404(request, public_id)
+    form = AgendaItemForm(request.POST)
+    if not form.is_valid():
+        return meeting_detail(request, public_id, agenda_form=form)
+    try:
+        services.add_agenda_item(actor=request.user, meeting=meeting, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return meeting_detail(request, public_id, agenda_form=form)
+    messages.success(request, _("The item is on the agenda."))
+    return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.public_id]))
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def attendance_record(request: HttpRequest, public_id: Any) -> HttpResponse:
+    meeting = _meeting_or_404(request, public_id)
+    members = list(meeting.body.members.filter(status=MemberStatus.ACTIVE).select_related("user"))
+    form = AttendanceForm(request.POST, members=members, current={})
+    if not form.is_valid():
+        return meeting_detail(request, public_id, attendance_form=form)
+    services.record_attendance(actor=request.user, meeting=meeting, presences=form.presences())
+    messages.success(request, _("The attendance is recorded."))
+    return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.public_id]))
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def decision_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    meeting = _meeting_or_404(request, public_id)
+    owners = _meeting_forms(request, meeting)["decision_form"].fields["task_owner"].queryset
+    form = DecisionForm(request.POST, owners=owners)
+    if not form.is_valid():
+        return meeting_detail(request, public_id, decision_form=form)
+    try:
+        services.record_decision(actor=request.user, meeting=meeting, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return meeting_detail(request, public_id, decision_form=form)
+    messages.success(request, _("The decision is recorded."))
+    return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.public_id]))
+
+
+@require_right("core.view_territory")
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    tasks = selectors.tasks_of(request.user, _territory(request))
+    return render(
+        request,
+        "governance/my_tasks.html",
+        {"tasks": tasks, "status_form": TaskStatusForm(), "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@require_right("core.view_territory")
+def task_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+    task = selectors.task_for(request.user, _territory(request), public_id)
+    if task is None:
+        raise Http404
+    form = TaskStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_task_status(
+                actor=request.user, task=task, status=TaskStatus(form.cleaned_data["status"])
+            )
+        except PermissionDenied as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("The task is updated."))
+    next_url = request.POST.get("next", "")
+    if next_url != reverse("governance:meeting", args=[task.decision.meeting.public_id]):
+        next_url = reverse("governance:my_tasks")
+    return HttpResponseRedirect(next_url)

@@ -1,0 +1,205 @@
+"""Meetings: agenda with open and confidential items, attendance and quorum, the decision
+record and its follow-up tasks, and everyone's "my tasks"."""
+
+from datetime import date, datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import member
+from tranquillite.accounts.roles import Role
+from tranquillite.governance import services
+from tranquillite.governance.models import (
+    Body,
+    BodyKind,
+    FollowUpTask,
+    MeetingStatus,
+    Presence,
+    TaskStatus,
+)
+
+
+@pytest.fixture
+def minors(territory):
+    return Body.objects.create(
+        territory=territory, name="Groupe Mineurs", kind=BodyKind.WORKING_GROUP, handles_cases=True
+    )
+
+
+@pytest.fixture
+def meeting(minors, coordinator):
+    return services.plan_meeting(
+        actor=coordinator,
+        body=minors,
+        starts_at=timezone.make_aware(datetime(2026, 12, 3, 14, 0)),
+        place="Centre administratif, salle 3",
+    )
+
+
+@pytest.fixture
+def police(territory, minors, coordinator):
+    officer = member(territory, Role.PARTNER_MEMBER)
+    services.add_member(actor=coordinator, body=minors, user=officer)
+    return officer
+
+
+def test_a_confidential_item_is_a_case_number_and_nothing_else(meeting, coordinator, client_for):
+    client = client_for(coordinator)
+    url = reverse("governance:agenda_add", args=[meeting.public_id])
+    client.post(url, {"title": "Bilan des rappels à l'ordre"})
+    client.post(url, {"case_number": "RAO-2026-0012"})
+    refused = client.post(url, {"case_number": "Kevin Martin"})
+    assert refused.status_code == 400
+    both = client.post(url, {"title": "Situation de Kevin", "case_number": "RAO-2026-0013"})
+    assert both.status_code == 400
+    items = [(i.label, i.is_confidential, i.position) for i in meeting.agenda_items.all()]
+    assert items == [
+        ("Bilan des rappels à l'ordre", False, 1),
+        ("Situation RAO-2026-0012", True, 2),
+    ]
+
+
+def test_a_body_without_cases_cannot_put_a_case_on_its_agenda(territory, coordinator):
+    plenary = Body.objects.create(territory=territory, name="Plénière", kind=BodyKind.PLENARY)
+    meeting = services.plan_meeting(
+        actor=coordinator, body=plenary, starts_at=timezone.now(), place="Salle des fêtes"
+    )
+    with pytest.raises(ValidationError):
+        services.add_agenda_item(actor=coordinator, meeting=meeting, case_number="RAO-2026-0001")
+
+
+def test_attendance_and_quorum(minors, meeting, coordinator, police, territory):
+    third = member(territory, Role.PARTNER_MEMBER)
+    fourth = member(territory, Role.PARTNER_MEMBER)
+    for user in (third, fourth):
+        services.add_member(actor=coordinator, body=minors, user=user)
+    members = {m.user_id: m for m in minors.members.all()}
+    services.record_attendance(
+        actor=coordinator,
+        meeting=meeting,
+        presences={members[police.pk]: Presence.PRESENT, members[third.pk]: Presence.EXCUSED},
+    )
+    assert services.quorum(meeting) == {"counted": 1, "expected": 3, "reached": False}
+    services.record_attendance(
+        actor=coordinator, meeting=meeting, presences={members[fourth.pk]: Presence.REPRESENTED}
+    )
+    assert services.quorum(meeting) == {"counted": 2, "expected": 3, "reached": True}
+
+
+def test_a_decision_with_a_task_marks_the_meeting_held_and_reaches_my_tasks(
+    meeting, coordinator, police, client_for
+):
+    client_for(coordinator).post(
+        reverse("governance:decision_add", args=[meeting.public_id]),
+        {
+            "text": "Orienter la situation RAO-2026-0012 vers un rappel à l'ordre.",
+            "task_title": "Consulter le parquet",
+            "task_owner": police.public_id,
+            "task_due_on": "2026-12-17",
+        },
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.HELD
+    task = FollowUpTask.objects.get()
+    assert (task.owner_id, task.due_on) == (police.pk, date(2026, 12, 17))
+    page = client_for(police).get(reverse("governance:my_tasks"))
+    assert [t.pk for t in page.context["tasks"]] == [task.pk]
+    client_for(police).post(
+        reverse("governance:task_status", args=[task.public_id]), {"status": "done"}
+    )
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.completed_at is not None
+    assert list(client_for(police).get(reverse("governance:my_tasks")).context["tasks"]) == []
+
+
+def test_a_half_filled_task_is_refused_and_the_decision_kept_in_the_form(
+    meeting, coordinator, client_for
+):
+    response = client_for(coordinator).post(
+        reverse("governance:decision_add", args=[meeting.public_id]),
+        {"text": "Décision sans suite complète", "task_title": "Relancer le bailleur"},
+    )
+    assert response.status_code == 400
+    assert "Décision sans suite complète" in response.content.decode()
+    assert not meeting.decisions.exists()
+
+
+def test_only_the_owner_or_the_coordinator_moves_a_task(meeting, coordinator, police, territory):
+    decision = services.record_decision(
+        actor=coordinator,
+        meeting=meeting,
+        text="Suivi",
+        task_title="Rappeler la famille",
+        task_owner=police,
+        task_due_on=date(2026, 12, 10),
+    )
+    task = decision.tasks.get()
+    other = member(territory, Role.PARTNER_MEMBER)
+    with pytest.raises(PermissionDenied):
+        services.set_task_status(actor=other, task=task, status=TaskStatus.DONE)
+    services.set_task_status(actor=coordinator, task=task, status=TaskStatus.IN_PROGRESS)
+
+
+def test_someone_elses_task_cannot_be_reached(meeting, coordinator, police, territory, client_for):
+    decision = services.record_decision(
+        actor=coordinator,
+        meeting=meeting,
+        text="Suivi",
+        task_title="Rappeler la famille",
+        task_owner=police,
+        task_due_on=date(2026, 12, 10),
+    )
+    task = decision.tasks.get()
+    other = member(territory, Role.PARTNER_MEMBER)
+    response = client_for(other).post(
+        reverse("governance:task_status", args=[task.public_id]), {"status": "done"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_meeting_is_seen_by_whoever_sees_its_body(meeting, territory, police, client_for):
+    url = reverse("governance:meeting", args=[meeting.public_id])
+    assert client_for(police).get(url).status_code == 200
+    outsider = member(territory, Role.PARTNER_MEMBER)
+    assert client_for(outsider).get(url).status_code == 404
+
+
+def test_the_meeting_page_costs_the_same_queries_whatever_its_size(
+    meeting, coordinator, police, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(coordinator)
+    url = reverse("governance:meeting", args=[meeting.public_id])
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    services.add_agenda_item(actor=coordinator, meeting=meeting, title="Point 1")
+    services.record_decision(
+        actor=coordinator,
+        meeting=meeting,
+        text="D1",
+        task_title="T1",
+        task_owner=police,
+        task_due_on=date(2026, 12, 10),
+    )
+    few = count()
+    for n in range(6):
+        services.add_agenda_item(actor=coordinator, meeting=meeting, title=f"Point {n + 2}")
+        services.record_decision(
+            actor=coordinator,
+            meeting=meeting,
+            text=f"D{n}",
+            task_title="T",
+            task_owner=police,
+            task_due_on=date(2026, 12, 10),
+        )
+    assert count() == few
+    assert few <= 20
