@@ -35,6 +35,7 @@ run: install
 	@scripts/serve-dev $(HOST) $(PORT)
 
 test: install
+	@scripts/check-prerequisites poppler
 	scripts/run-tests
 
 lint: install

@@ -102,6 +102,11 @@ def test_the_coordinator_runs_a_meeting_from_agenda_to_tasks(demo, new_tab, requ
     tab.get_by_role("button", name="Enregistrer la décision").click()
     expect(tab.locator(".alert-success")).to_contain_text("La décision est enregistrée")
     check(tab, request, "meeting-held")
+    # The decision record as PDF, from the page's own link.
+    href = tab.get_by_role("link", name="Relevé de décisions (PDF)").get_attribute("href")
+    pdf = tab.request.get(href)
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body()[:5] == b"%PDF-"
 
     police = new_tab()
     sign_in(police, "police@pantin.test")

@@ -233,3 +233,45 @@ def set_task_status(*, actor: Any, task: FollowUpTask, status: TaskStatus) -> Fo
     task.completed_at = timezone.now() if status == TaskStatus.DONE else None
     task.save(update_fields=["status", "completed_at"])
     return task
+
+
+def invite_to_meeting(*, actor: Any, meeting: Meeting) -> int:
+    """E-mail every active member (account or outside contact) an invitation with .ics."""
+    from tranquillite.governance import tasks
+
+    _require_manage(actor, meeting.territory)
+    recipients = []
+    for member in meeting.body.members.filter(status=MemberStatus.ACTIVE).select_related("user"):
+        email = member.user.email if member.user else member.contact_email
+        if email:
+            recipients.append((email, member.display_name))
+
+    def enqueue_all() -> None:
+        for email, name in recipients:
+            tasks.send_meeting_invitation.enqueue(meeting.pk, email, name)
+
+    transaction.on_commit(enqueue_all)
+    return len(recipients)
+
+
+# Reminders go three days before the due date and the day after it (then it shows as late
+# in "my tasks"): a daily job, no state to keep.
+REMINDER_OFFSETS_DAYS = (3, -1)
+
+
+def send_task_reminders(today: Any) -> int:
+    from datetime import timedelta
+
+    from tranquillite.governance import tasks
+
+    due_dates = [today + timedelta(days=offset) for offset in REMINDER_OFFSETS_DAYS]
+    by_owner: dict[int, list[int]] = {}
+    for task_id, owner_id in FollowUpTask.objects.filter(
+        due_on__in=due_dates,
+        status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS],
+        owner__is_active=True,
+    ).values_list("pk", "owner_id"):
+        by_owner.setdefault(owner_id, []).append(task_id)
+    for owner_id, task_ids in by_owner.items():
+        tasks.send_task_reminder.enqueue(owner_id, task_ids, today.isoformat())
+    return len(by_owner)

@@ -28,6 +28,19 @@ urlpatterns = [
     path("reunions/<uuid:public_id>/ordre-du-jour/", views.agenda_add, name="agenda_add"),
     path("reunions/<uuid:public_id>/presences/", views.attendance_record, name="attendance"),
     path("reunions/<uuid:public_id>/decisions/", views.decision_add, name="decision_add"),
+    path(
+        "reunions/<uuid:public_id>/ordre-du-jour.pdf",
+        views.meeting_document,
+        {"kind": "agenda"},
+        name="agenda_pdf",
+    ),
+    path(
+        "reunions/<uuid:public_id>/releve-de-decisions.pdf",
+        views.meeting_document,
+        {"kind": "minutes"},
+        name="minutes_pdf",
+    ),
+    path("reunions/<uuid:public_id>/inviter/", views.meeting_invite, name="meeting_invite"),
     path("taches/", views.my_tasks, name="my_tasks"),
     path("taches/<uuid:public_id>/statut/", views.task_status, name="task_status"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tranquillite.accounts.models import User
 from tranquillite.core.decorators import require_right
 from tranquillite.core.models import Territory
-from tranquillite.governance import selectors, services
+from tranquillite.governance import documents, selectors, services
 from tranquillite.governance.access import case_access
 from tranquillite.governance.forms import (
     AgendaItemForm,
@@ -339,3 +339,23 @@ def task_status(request: HttpRequest, public_id: Any) -> HttpResponse:
     if next_url != reverse("governance:meeting", args=[task.decision.meeting.public_id]):
         next_url = reverse("governance:my_tasks")
     return HttpResponseRedirect(next_url)
+
+
+@require_right("core.view_territory")
+def meeting_document(request: HttpRequest, public_id: Any, kind: str) -> HttpResponse:
+    """The agenda or the decision record as PDF, stamped with who printed it and when."""
+    meeting = _meeting_or_404(request, public_id)
+    pdf = documents.meeting_pdf(meeting, kind=kind, printed_by=request.user)
+    name = "releve-de-decisions" if kind == "minutes" else "ordre-du-jour"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-{meeting.starts_at:%Y%m%d}.pdf"'
+    return response
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def meeting_invite(request: HttpRequest, public_id: Any) -> HttpResponse:
+    meeting = _meeting_or_404(request, public_id)
+    count = services.invite_to_meeting(actor=request.user, meeting=meeting)
+    messages.success(request, _("%(count)s invitations are being sent.") % {"count": count})
+    return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.public_id]))

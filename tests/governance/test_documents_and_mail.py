@@ -1,0 +1,138 @@
+"""Agenda and decision-record PDFs, invitations with .ics, task reminders: what leaves the
+platform names case numbers, never a person followed."""
+
+import re
+import shutil
+import subprocess
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import member
+from tranquillite.accounts.roles import Role
+from tranquillite.governance import services
+from tranquillite.governance.documents import meeting_ics
+from tranquillite.governance.models import Body, BodyKind, Presence
+
+# A name that belongs to a person followed elsewhere: it must reach no document or e-mail.
+PLANTED_NAME = "Kevin Planté-Témoin"
+
+
+@pytest.fixture
+def meeting(territory, coordinator):
+    minors = Body.objects.create(
+        territory=territory, name="Groupe Mineurs", kind=BodyKind.WORKING_GROUP, handles_cases=True
+    )
+    officer = member(territory, Role.PARTNER_MEMBER)
+    services.add_member(actor=coordinator, body=minors, user=officer)
+    services.add_member(
+        actor=coordinator,
+        body=minors,
+        contact_name="Mme Durand, éducatrice PJJ",
+        contact_email="durand@example.test",
+    )
+    meeting = services.plan_meeting(
+        actor=coordinator,
+        body=minors,
+        starts_at=timezone.make_aware(datetime(2027, 1, 14, 14, 0)),
+        place="Salle 3",
+    )
+    services.add_agenda_item(actor=coordinator, meeting=meeting, title="Bilan du trimestre")
+    services.add_agenda_item(actor=coordinator, meeting=meeting, case_number="RAO-2026-0012")
+    services.record_attendance(
+        actor=coordinator,
+        meeting=meeting,
+        presences={minors.members.get(user=officer): Presence.PRESENT},
+    )
+    services.record_decision(
+        actor=coordinator,
+        meeting=meeting,
+        text="La situation RAO-2026-0012 est orientée vers un rappel à l'ordre.",
+        task_title="Consulter le parquet",
+        task_owner=officer,
+        task_due_on=date(2027, 1, 28),
+    )
+    meeting.officer = officer
+    return meeting
+
+
+def pdf_text(content: bytes) -> str:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext is required to read PDFs in tests (apt-get install poppler-utils)"
+    result = subprocess.run(
+        [pdftotext, "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return result.stdout.decode()
+
+
+def test_the_decision_record_pdf_is_confidential_stamped_and_nameless(
+    meeting, coordinator, client_for
+):
+    response = client_for(coordinator).get(
+        reverse("governance:minutes_pdf", args=[meeting.public_id])
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Confidentiel — article L132-5" in text
+    assert "Relevé de décisions — Groupe Mineurs" in text
+    assert "Situation RAO-2026-0012" in text
+    assert "Consulter le parquet" in text
+    assert f"Imprimé par {coordinator.get_full_name()}" in text
+    assert PLANTED_NAME not in text
+
+
+def test_the_agenda_pdf_is_readable_by_members_only(meeting, territory, client_for):
+    url = reverse("governance:agenda_pdf", args=[meeting.public_id])
+    text = pdf_text(client_for(meeting.officer).get(url).content)
+    assert "Ordre du jour — Groupe Mineurs" in text and "Bilan du trimestre" in text
+    assert client_for(member(territory, Role.PARTNER_MEMBER)).get(url).status_code == 404
+
+
+def test_the_ics_event_is_valid_and_stable(meeting):
+    ics = meeting_ics(meeting)
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
+    assert f"UID:{meeting.public_id}@" in ics
+    assert "DTSTART:20270114T130000Z" in ics  # 14:00 in Paris, in UTC
+    assert "SUMMARY:Groupe Mineurs" in ics
+    assert re.search(r"^DTSTAMP:\d{8}T\d{6}Z\r$", ics, re.MULTILINE)
+
+
+def test_invitations_reach_every_active_member_with_the_event(
+    meeting, coordinator, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(coordinator).post(reverse("governance:meeting_invite", args=[meeting.public_id]))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [meeting.officer.email, "durand@example.test"]
+    )
+    message = mail.outbox[0]
+    assert message.subject == "[Tranquillité] Invitation : Groupe Mineurs, 14/01/2027"
+    assert "Situation RAO-2026-0012" in message.body
+    assert "Confidentiel — article L132-5" in message.body
+    assert PLANTED_NAME not in message.body
+    (filename, content, mimetype) = message.attachments[0]
+    assert filename == "reunion.ics" and mimetype.startswith("text/calendar")
+    assert "BEGIN:VEVENT" in content
+
+
+def test_reminders_go_three_days_before_and_the_day_after(meeting, coordinator):
+    task = meeting.decisions.get().tasks.get()
+    for days_before, expected in [(3, 1), (2, 0), (-1, 1), (-2, 0)]:
+        mail.outbox.clear()
+        today = task.due_on - timedelta(days=days_before)
+        assert services.send_task_reminders(today) == expected
+        assert len(mail.outbox) == expected
+    mail.outbox.clear()
+    services.send_task_reminders(task.due_on - timedelta(days=3))
+    body = mail.outbox[0].body
+    assert "Consulter le parquet" in body and "Groupe Mineurs" in body
+    assert PLANTED_NAME not in body
+
+
+def test_finished_tasks_get_no_reminder(meeting, coordinator):
+    task = meeting.decisions.get().tasks.get()
+    services.set_task_status(actor=coordinator, task=task, status="done")
+    assert services.send_task_reminders(task.due_on - timedelta(days=3)) == 0

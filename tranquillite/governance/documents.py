@@ -1,0 +1,66 @@
+"""The agenda and the decision record of a meeting, as PDF (WeasyPrint) and as .ics.
+
+Documents of a nominative body carry "Confidentiel — article L132-5 CSI" on every page; none
+holds a person's name (confidential items are case numbers). Each PDF is stamped with who
+printed it and when (CNIL: exports and prints carry who/when).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tranquillite.governance.models import Meeting
+
+MEETING_LENGTH = timedelta(hours=2)
+
+
+def meeting_pdf(meeting: Meeting, *, kind: str, printed_by: Any) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "governance/pdf/meeting.html",
+        {
+            "meeting": meeting,
+            "territory": meeting.territory,
+            "kind": kind,
+            "confidential": meeting.body.handles_cases,
+            "printed_by": printed_by,
+            "printed_at": timezone.localtime(),
+        },
+    )
+    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_time(moment: Any) -> str:
+    return str(moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+
+
+def meeting_ics(meeting: Meeting) -> str:
+    """One VEVENT (RFC 5545), UID stable per meeting so a calendar updates it in place."""
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "tranquillite"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Tranquillite//Conseil//FR",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{meeting.public_id}@{host}",
+        f"DTSTAMP:{_ics_time(timezone.now())}",
+        f"DTSTART:{_ics_time(meeting.starts_at)}",
+        f"DTEND:{_ics_time(meeting.starts_at + MEETING_LENGTH)}",
+        f"SUMMARY:{_ics_text(meeting.body.name)}",
+        f"LOCATION:{_ics_text(meeting.place)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
