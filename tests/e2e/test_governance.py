@@ -118,3 +118,9 @@ def test_the_coordinator_runs_a_meeting_from_agenda_to_tasks(demo, new_tab, requ
     row.get_by_role("button", name="Mettre à jour").click()
     expect(police.locator(".alert-success")).to_contain_text("La tâche est mise à jour")
     expect(police.locator("main table tbody")).not_to_contain_text("Consulter le parquet")
+
+    police.get_by_role("link", name="Mon agenda").click()
+    feed_url = police.get_by_label("Votre adresse d’agenda privée").input_value()
+    check(police, request, "calendar")
+    feed = police.request.get(feed_url)
+    assert feed.ok and "SUMMARY:Groupe Mineurs" in feed.text()

@@ -136,3 +136,52 @@ def test_finished_tasks_get_no_reminder(meeting, coordinator):
     task = meeting.decisions.get().tasks.get()
     services.set_task_status(actor=coordinator, task=task, status="done")
     assert services.send_task_reminders(task.due_on - timedelta(days=3)) == 0
+
+
+def test_the_private_calendar_feed_lists_my_meetings_without_signing_in(
+    meeting, territory, client_for
+):
+    from django.test import Client
+
+    from tranquillite.governance.models import CalendarFeed
+
+    page = client_for(meeting.officer).get(reverse("governance:calendar"))
+    feed = CalendarFeed.objects.get(user=meeting.officer, territory=territory)
+    assert feed.token in page.content.decode()
+    response = Client().get(reverse("governance:feed", args=[feed.token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.count("BEGIN:VEVENT") == 1 and "SUMMARY:Groupe Mineurs" in body
+    assert "RAO-2026" not in body  # dates and places only, never a case
+
+
+def test_a_replaced_or_orphaned_feed_address_stops_working(meeting, territory, client_for):
+    from django.test import Client
+
+    from tranquillite.governance.models import CalendarFeed
+
+    client = client_for(meeting.officer)
+    client.get(reverse("governance:calendar"))
+    old = CalendarFeed.objects.get(user=meeting.officer).token
+    client.post(reverse("governance:calendar"))
+    new = CalendarFeed.objects.get(user=meeting.officer).token
+    assert new != old
+    assert Client().get(reverse("governance:feed", args=[old])).status_code == 404
+    assert Client().get(reverse("governance:feed", args=[new])).status_code == 200
+    meeting.officer.memberships.update(is_active=False)
+    assert Client().get(reverse("governance:feed", args=[new])).status_code == 404
+
+
+def test_the_feed_shows_only_the_bodies_one_belongs_to(meeting, territory, coordinator, client_for):
+    from django.test import Client
+
+    from tranquillite.governance.models import CalendarFeed
+
+    outsider = member(territory, Role.PARTNER_MEMBER)
+    client_for(outsider).get(reverse("governance:calendar"))
+    token = CalendarFeed.objects.get(user=outsider).token
+    assert (
+        "BEGIN:VEVENT"
+        not in Client().get(reverse("governance:feed", args=[token])).content.decode()
+    )

@@ -20,4 +20,9 @@ class GovernanceConfig(AppConfig):
                 "council", _("My tasks"), "governance:my_tasks", "core.view_territory", 20
             )
         )
+        register(
+            NavigationItem(
+                "council", _("My calendar"), "governance:calendar", "core.view_territory", 30
+            )
+        )
         register_home_figures(home_figures)

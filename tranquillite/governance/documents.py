@@ -7,6 +7,7 @@ printed it and when (CNIL: exports and prints carry who/when).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -45,22 +46,28 @@ def _ics_time(moment: Any) -> str:
     return str(moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
 
 
-def meeting_ics(meeting: Meeting) -> str:
-    """One VEVENT (RFC 5545), UID stable per meeting so a calendar updates it in place."""
+def calendar_ics(meetings: Iterable[Meeting]) -> str:
+    """A VCALENDAR (RFC 5545) of meetings; each UID is stable, so a calendar updates an
+    event in place when the meeting moves."""
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "tranquillite"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Tranquillite//Conseil//FR",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{meeting.public_id}@{host}",
-        f"DTSTAMP:{_ics_time(timezone.now())}",
-        f"DTSTART:{_ics_time(meeting.starts_at)}",
-        f"DTEND:{_ics_time(meeting.starts_at + MEETING_LENGTH)}",
-        f"SUMMARY:{_ics_text(meeting.body.name)}",
-        f"LOCATION:{_ics_text(meeting.place)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
+    stamp = _ics_time(timezone.now())
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tranquillite//Conseil//FR"]
+    lines.append("METHOD:PUBLISH")
+    for meeting in meetings:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{meeting.public_id}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_ics_time(meeting.starts_at)}",
+            f"DTEND:{_ics_time(meeting.starts_at + MEETING_LENGTH)}",
+            f"SUMMARY:{_ics_text(meeting.body.name)}",
+            f"LOCATION:{_ics_text(meeting.place)}",
+            *(["STATUS:CANCELLED"] if meeting.status == "cancelled" else []),
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
+
+
+def meeting_ics(meeting: Meeting) -> str:
+    return calendar_ics([meeting])

@@ -323,3 +323,30 @@ class FollowUpTask(TerritoryScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _new_feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(TerritoryScopedModel):
+    """A private calendar address: the meetings of the bodies a user belongs to in one
+    territory, for any calendar application. The token is the only credential, so the feed
+    carries bodies, dates and places only; the user can replace it at any time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TerritoryScopedQuerySet["CalendarFeed"].as_manager()
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="one_feed_per_territory")
+        ]

@@ -84,3 +84,28 @@ def task_for(user: Any, territory: Territory, public_id: Any) -> FollowUpTask | 
     if not user.has_perm("governance.manage_bodies", territory):
         tasks = tasks.filter(owner=user)
     return tasks.filter(public_id=public_id).first()
+
+
+def feed_meetings(token: str) -> list[Meeting] | None:
+    """The meetings of the feed's owner's bodies, from 90 days back; None for a bad token
+    or an owner who lost access."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tranquillite.governance.models import CalendarFeed
+
+    feed = CalendarFeed.objects.select_related("user", "territory").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        return None
+    if not feed.user.has_perm("core.view_territory", feed.territory):
+        return None
+    return list(
+        Meeting.objects.in_territory(feed.territory)
+        .filter(
+            body__in=bodies_for(feed.user, feed.territory).values("pk"),
+            starts_at__gte=timezone.now() - timedelta(days=90),
+        )
+        .select_related("body")
+        .order_by("starts_at")
+    )

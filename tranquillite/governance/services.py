@@ -275,3 +275,15 @@ def send_task_reminders(today: Any) -> int:
     for owner_id, task_ids in by_owner.items():
         tasks.send_task_reminder.enqueue(owner_id, task_ids, today.isoformat())
     return len(by_owner)
+
+
+@transaction.atomic
+def calendar_feed_for(*, actor: Any, territory: Territory, renew: bool = False) -> Any:
+    """The actor's private calendar feed in this territory (a new address if `renew`)."""
+    from tranquillite.governance.models import CalendarFeed, _new_feed_token
+
+    feed, created = CalendarFeed.objects.get_or_create(user=actor, territory=territory)
+    if renew and not created:
+        feed.token = _new_feed_token()
+        feed.save(update_fields=["token"])
+    return feed

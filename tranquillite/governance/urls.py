@@ -41,6 +41,8 @@ urlpatterns = [
         name="minutes_pdf",
     ),
     path("reunions/<uuid:public_id>/inviter/", views.meeting_invite, name="meeting_invite"),
+    path("agenda/", views.calendar, name="calendar"),
+    path("agenda/<str:token>.ics", views.feed, name="feed"),
     path("taches/", views.my_tasks, name="my_tasks"),
     path("taches/<uuid:public_id>/statut/", views.task_status, name="task_status"),
 ]

@@ -359,3 +359,29 @@ def meeting_invite(request: HttpRequest, public_id: Any) -> HttpResponse:
     count = services.invite_to_meeting(actor=request.user, meeting=meeting)
     messages.success(request, _("%(count)s invitations are being sent.") % {"count": count})
     return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.public_id]))
+
+
+@require_right("core.view_territory")
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The page that gives the user their private calendar address."""
+    renew = request.method == "POST"
+    feed = services.calendar_feed_for(
+        actor=request.user, territory=_territory(request), renew=renew
+    )
+    if renew:
+        messages.success(request, _("Your calendar address has been replaced."))
+        return HttpResponseRedirect(reverse("governance:calendar"))
+    feed_url = request.build_absolute_uri(reverse("governance:feed", args=[feed.token]))
+    return render(request, "governance/calendar.html", {"feed_url": feed_url})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No session here (calendar applications): the token is the credential."""
+    meetings = selectors.feed_meetings(token)
+    if meetings is None:
+        raise Http404
+    response = HttpResponse(
+        documents.calendar_ics(meetings), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
