@@ -237,7 +237,7 @@ def _meeting_forms(request: HttpRequest, meeting: Meeting, **bound: Any) -> dict
     current = {a.member_id: a.presence for a in meeting.attendances.all()}
     owners = User.objects.filter(
         is_active=True,
-        memberships__territory=meeting.territory,
+        memberships__territory_id=meeting.territory_id,
         memberships__is_active=True,
         body_memberships__body=meeting.body,
     ).distinct()
