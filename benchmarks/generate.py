@@ -2,7 +2,7 @@
 
     python -m benchmarks.generate --scenario foundation
     python -m benchmarks.generate --territories 100 --organisations 50 --users 20 \\
-        --access-rows 1000000
+        --access-rows 1000000 --meetings-per-year 50
 
 Each territory gets ~10 neighbourhoods, `--organisations` partner organisations (the city's
 own services first, then police, justice, schools, landlords, associations...) and
@@ -11,14 +11,18 @@ partner members, one coordinator and one DPO per territory, a few elected offici
 mediators, park wardens, supervisors and technical administrators. Accounts whose role
 requires a second factor have a TOTP authenticator, as they would in production.
 
+The council (benchmarks/governance.py): 8 bodies per territory with their members, charters
+and signatures, and `--meetings-per-year` meetings a year over 5 years with agendas,
+attendances, decisions and follow-up tasks.
+
 The access log gets `--access-rows` rows over a year, spread over territories (a few large
 cities, many small ones), actors (some far busier than others), actions and records, with
 ids growing with time as in production. On PostgreSQL they go in through COPY.
 
-Territory 1 (`bench-001`) is the largest; its coordinator and DPO (see scenarios.py) are
-the accounts the runner signs in as. Run it on an empty, migrated database (with
-`manage.py createcachetable`): it refuses to add a second data set, and does nothing when
-the same one is already there.
+Territory 1 (`bench-001`) is the largest; its coordinator, DPO and one partner member (see
+scenarios.py) are the accounts the runner signs in as. Run it on an empty, migrated
+database (with `manage.py createcachetable`): it refuses to add a second data set, and does
+nothing when the same one is already there.
 """
 
 from __future__ import annotations
@@ -35,10 +39,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from benchmarks.governance import Council, Person, meeting_counts
 from benchmarks.scenarios import (
     COORDINATOR_EMAIL,
     DATASET_CACHE_KEY,
     DPO_EMAIL,
+    GOVERNANCE_YEARS,
+    PARTNER_EMAIL,
     PASSWORD,
     SCENARIOS,
     SLUG_PREFIX,
@@ -120,6 +127,9 @@ ROLE_PLAN = (
     (9, "tech_admin", 2),
     (10, "supervisor", 6),
 )
+# The acting partner of the benchmark territory: a police officer (organisation index 6, the
+# national police), or the first partner member if there are fewer organisations.
+PARTNER_ORGANISATION = 6
 # (kind, name) of the organisations every territory starts with, then a mix of kinds.
 FIRST_ORGANISATIONS = (
     ("city_service", "Ville — Mission prévention et tranquillité publique"),
@@ -205,7 +215,14 @@ class Stopwatch:
 
 class Generator:
     def __init__(
-        self, *, territories: int, organisations: int, users: int, access_rows: int, seed: int
+        self,
+        *,
+        territories: int,
+        organisations: int,
+        users: int,
+        access_rows: int,
+        meetings_per_year: int,
+        seed: int,
     ) -> None:
         if organisations < 2 or users < 1 or territories < 1:
             raise SystemExit("Need at least 1 territory, 2 organisations and 1 user each.")
@@ -213,6 +230,7 @@ class Generator:
         self.n_organisations = organisations
         self.n_users = users
         self.n_access_rows = access_rows
+        self.meetings_per_year = meetings_per_year
         self.rng = random.Random(seed)
         self.now = datetime.now(UTC).replace(microsecond=0)
         # Filled as we go: territory pk -> its data.
@@ -221,6 +239,9 @@ class Generator:
         self.members: dict[int, list[tuple[int, str]]] = {}  # active (user id, e-mail)
         self.user_records: dict[int, list[str]] = {}  # public ids of member cards
         self.followups: dict[int, list[tuple[str, str]]] = {}  # (public id, label)
+        self.people: dict[int, list[Person]] = {}  # active accounts who may sit in the council
+        self.coordinators: dict[int, int] = {}  # territory id -> user id
+        self.partner: tuple[int, int] | None = None  # (territory id, user id)
 
     # --- territories, neighbourhoods, organisations -------------------------------------
     def territories(self) -> None:
@@ -301,6 +322,15 @@ class Generator:
             first_free = sum(1 for (o, _u) in roles if o == org_index)
             for u in range(first_free, min(first_free + count, self.n_users)):
                 roles[(org_index, u)] = role
+        free = [
+            (o, u)
+            for o in range(self.n_organisations)
+            for u in range(self.n_users)
+            if (o, u) not in roles
+        ]
+        partner_slot = next((s for s in free if s[0] == PARTNER_ORGANISATION), None) or next(
+            iter(free), None
+        )
         users: list[User] = []
         plan: list[tuple[int, Any, str, bool]] = []  # territory id, organisation, role, active
         n = 0
@@ -313,17 +343,20 @@ class Generator:
                     first = self.rng.choice(FIRST_NAMES)
                     last = self.rng.choice(LAST_NAMES)
                     email = f"{ascii_slug(first)}.{ascii_slug(last)}.{n}@{domain}.test"
+                    job_title = self.rng.choice(JOB_TITLES)
+                    key_role = role in {"coordinator", "dpo"}
                     if t_index == 0 and role == "coordinator":
                         email = COORDINATOR_EMAIL
                     elif t_index == 0 and role == "dpo":
                         email = DPO_EMAIL
-                    key_role = role in {"coordinator", "dpo"}
+                    elif t_index == 0 and (o_index, u_index) == partner_slot:
+                        email, job_title, key_role = PARTNER_EMAIL, "Commandant de police", True
                     users.append(
                         User(
                             email=email,
                             first_name=first,
                             last_name=last,
-                            job_title=self.rng.choice(JOB_TITLES),
+                            job_title=job_title,
                             phone=f"01 {n % 100:02d} {n // 100 % 100:02d} 00 00",
                             password=password_hash,
                             is_active=key_role or self.rng.random() > 0.02,
@@ -345,10 +378,23 @@ class Generator:
             for user, (territory_id, organisation, role, active) in zip(created, plan, strict=True)
         ]
         Membership.objects.bulk_create(memberships, batch_size=BATCH)
-        for user, (territory_id, _organisation, role, active) in zip(created, plan, strict=True):
+        org_index = {
+            organisation.pk: j
+            for territory_orgs in organisations
+            for j, organisation in enumerate(territory_orgs)
+        }
+        for user, (territory_id, organisation, role, active) in zip(created, plan, strict=True):
             self.user_records.setdefault(territory_id, []).append(str(user.public_id))
             if active and user.is_active and role != "tech_admin":
                 self.members.setdefault(territory_id, []).append((user.pk, user.email))
+                if role != "dpo":
+                    self.people.setdefault(territory_id, []).append(
+                        Person(user.pk, organisation.pk, org_index[organisation.pk], role)
+                    )
+            if role == "coordinator":
+                self.coordinators.setdefault(territory_id, user.pk)
+            if user.email == PARTNER_EMAIL:
+                self.partner = (territory_id, user.pk)
         for territory_id in self.territory_ids:
             # Shuffled, so that the busiest actors are anyone, not the first organisation.
             self.rng.shuffle(self.members.setdefault(territory_id, []))
@@ -363,8 +409,8 @@ class Generator:
         from tranquillite.accounts.roles import MFA_REQUIRED_ROLES
 
         required = {role.value for role in MFA_REQUIRED_ROLES}
-        acting = {COORDINATOR_EMAIL, DPO_EMAIL}
-        # The two accounts the runner uses enrol the way a person does (allauth's TOTP);
+        acting = {COORDINATOR_EMAIL, DPO_EMAIL, PARTNER_EMAIL}
+        # The accounts the runner uses enrol the way a person does (allauth's TOTP);
         # the others share one encrypted secret, which is enough for "has a second factor".
         for user in users:
             if user.email in acting:
@@ -376,7 +422,20 @@ class Generator:
             if role in required and user.email not in acting
         ]
         Authenticator.objects.bulk_create(rows, batch_size=BATCH)
-        return len(rows) + len(acting)
+        return len(rows) + sum(1 for user in users if user.email in acting)
+
+    # --- the council ----------------------------------------------------------------------
+    def council(self) -> dict[str, int]:
+        council = Council(
+            rng=self.rng,
+            now=self.now,
+            people=self.people,
+            coordinators=self.coordinators,
+            partner=self.partner,
+            meetings_per_year=self.meetings_per_year,
+        )
+        council.build(self.territory_ids)
+        return council.write()
 
     # --- the access log ------------------------------------------------------------------
     def _timestamps(self) -> list[float]:
@@ -533,6 +592,7 @@ def existing_dataset() -> dict[str, int] | None:
     from tranquillite.accounts.models import Membership, Organisation
     from tranquillite.audit.models import AccessLogEntry
     from tranquillite.core.models import Territory
+    from tranquillite.governance.models import Meeting
 
     territories = Territory.objects.filter(slug__startswith=SLUG_PREFIX)
     if not territories.exists():
@@ -542,6 +602,7 @@ def existing_dataset() -> dict[str, int] | None:
         "organisations": Organisation.objects.filter(territory__in=territories).count(),
         "memberships": Membership.objects.filter(territory__in=territories).count(),
         "access_rows": AccessLogEntry.objects.filter(territory__in=territories).count(),
+        "meetings": Meeting.objects.filter(territory__in=territories).count(),
     }
 
 
@@ -552,6 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--organisations", type=int, help="per territory")
     parser.add_argument("--users", type=int, help="per organisation")
     parser.add_argument("--access-rows", type=int)
+    parser.add_argument("--meetings-per-year", type=int, help="per territory, over 5 years")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
@@ -560,6 +622,11 @@ def main(argv: list[str] | None = None) -> int:
         "organisations": args.organisations or scenario.organisations,
         "users": args.users or scenario.users,
         "access_rows": args.access_rows if args.access_rows is not None else scenario.access_rows,
+        "meetings_per_year": (
+            args.meetings_per_year
+            if args.meetings_per_year is not None
+            else scenario.meetings_per_year
+        ),
     }
 
     setup_django()
@@ -570,6 +637,9 @@ def main(argv: list[str] | None = None) -> int:
         "territories": sizes["territories"],
         "organisations": sizes["territories"] * sizes["organisations"],
         "memberships": sizes["territories"] * sizes["organisations"] * sizes["users"],
+        "meetings": sizes["territories"]
+        * sum(meeting_counts(sizes["meetings_per_year"]))
+        * GOVERNANCE_YEARS,
     }
     found = existing_dataset()
     if found is not None:
@@ -586,7 +656,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Generating on {connection.vendor}: {sizes['territories']} territories × "
         f"{sizes['organisations']} organisations × {sizes['users']} users, "
-        f"{sizes['access_rows']:,} access-log rows",
+        f"{sizes['access_rows']:,} access-log rows, "
+        f"{sizes['meetings_per_year']} meetings a year per territory over {GOVERNANCE_YEARS} years",
         flush=True,
     )
     generator = Generator(**sizes, seed=args.seed)
@@ -598,6 +669,14 @@ def main(argv: list[str] | None = None) -> int:
         clock.lap("organisations", f"{expected['organisations']:,}")
         n_users, n_authenticators = generator.accounts(organisations)
         clock.lap("accounts", f"{n_users:,} users and memberships, {n_authenticators:,} TOTP")
+    with transaction.atomic():
+        council = generator.council()
+    clock.lap(
+        "council",
+        f"{council['bodies']:,} bodies, {council['body_members']:,} members, "
+        f"{council['meetings']:,} meetings, {council['attendances']:,} attendances, "
+        f"{council['decisions']:,} decisions, {council['tasks']:,} tasks",
+    )
     with transaction.atomic():
         generator.access_log()
     clock.lap("access log", f"{sizes['access_rows']:,} rows")
@@ -611,6 +690,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": args.seed,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "vendor": connection.vendor,
+            "council": council,
             "seconds": {**clock.stages, "total": clock.total},
         },
         timeout=None,

@@ -6,6 +6,10 @@ targets every page must meet on it. The foundation issue sets the first one:
     100 territories × 50 organisations × 20 users, 1,000,000 access-log rows, on PostgreSQL:
     the home page, the organisation list, the member list and the DPO's log each at
     p95 ≤ 100 ms and ≤ 15 queries.
+
+The council (governance) came next, at the same targets: 8 bodies per territory and
+`meetings_per_year` meetings a year per territory over `GOVERNANCE_YEARS` years, each with its
+agenda, attendances, decisions and follow-up tasks.
 """
 
 from __future__ import annotations
@@ -16,14 +20,18 @@ from typing import Any
 
 # Every generated territory's slug starts with this, so the data is easy to recognise.
 SLUG_PREFIX = "bench-"
-# The accounts the runner signs in as: the coordinator and the DPO of the benchmark territory
-# (the largest one, which holds the most access-log rows).
+# The accounts the runner signs in as: the coordinator, the DPO and a partner member (a
+# police officer who sits in several bodies of the council) of the benchmark territory (the
+# largest one, which holds the most access-log rows).
 COORDINATOR_EMAIL = "bench-coordinator@tranquillite.test"
 DPO_EMAIL = "bench-dpo@tranquillite.test"
+PARTNER_EMAIL = "bench-partner@tranquillite.test"
 # Every generated account shares this password (hashed once, not 100,000 times).
 PASSWORD = "Bench-Tranquillite-2026!"
 # What the generator leaves in the cache table for the runner: sizes and generation time.
 DATASET_CACHE_KEY = "tranquillite-benchmarks:dataset"
+# The council's history: meetings spread over this many years, the last two months ahead.
+GOVERNANCE_YEARS = 5
 
 
 # Pages reported but not gating. The DPO's log filtered by dates only, or by an actor with
@@ -46,6 +54,8 @@ class Scenario:
     organisations: int  # per territory
     users: int  # per organisation, each with one membership in that organisation's territory
     access_rows: int
+    # Meetings a year per territory, over GOVERNANCE_YEARS years, shared by its 8 bodies.
+    meetings_per_year: int = 50
     target: Target = field(default_factory=Target)
     # Pages with a target of their own (page name -> target); the others use `target`.
     page_targets: dict[str, Target] = field(default_factory=dict)
@@ -63,6 +73,17 @@ class Scenario:
     def users_total(self) -> int:
         return self.territories * self.organisations * self.users
 
+    @property
+    def sizes(self) -> dict[str, int]:
+        """The generator's sizes (what `python -m benchmarks.generate` records)."""
+        return {
+            "territories": self.territories,
+            "organisations": self.organisations,
+            "users": self.users,
+            "access_rows": self.access_rows,
+            "meetings_per_year": self.meetings_per_year,
+        }
+
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "watch_pages": sorted(self.watch_pages)}
 
@@ -74,7 +95,9 @@ SCENARIOS: dict[str, Scenario] = {
             name="foundation",
             description=(
                 "Foundation issue: 100 territories × 50 organisations × 20 users "
-                "(100,000 accounts) and 1,000,000 access-log rows, on PostgreSQL."
+                "(100,000 accounts) and 1,000,000 access-log rows, on PostgreSQL; the council: "
+                "8 bodies per territory, 50 meetings a year per territory over 5 years "
+                "(25,000 meetings) with agendas, attendances, decisions and follow-up tasks."
             ),
             territories=100,
             organisations=50,
