@@ -102,7 +102,7 @@ def test_the_coordinator_adds_members_and_suspends_one(territory, bodies, coordi
 
 def test_adding_nobody_is_refused_in_french(bodies, coordinator, client_for):
     response = client_for(coordinator).post(
-        reverse("governance:member_add", args=[bodies["minors"].public_id]), {}, follow=True
+        reverse("governance:member_add", args=[bodies["minors"].public_id]), {}
     )
     assert "Choisissez un membre disposant d&#x27;un compte" in response.content.decode()
     assert not BodyMember.objects.exists()
@@ -164,7 +164,7 @@ def test_the_body_page_costs_the_same_queries_whatever_its_size(
         services.add_member(actor=coordinator, body=bodies["minors"], user=someone)
         services.sign_charter(actor=someone, body=bodies["minors"])
     assert count() == few
-    assert few <= 15
+    assert few <= 12  # 15 with the once-a-minute session write
 
 
 def test_the_body_page_tells_each_member_where_he_stands(

@@ -202,4 +202,4 @@ def test_the_meeting_page_costs_the_same_queries_whatever_its_size(
             task_due_on=date(2026, 12, 10),
         )
     assert count() == few
-    assert few <= 15
+    assert few <= 12  # 15 with the once-a-minute session write

@@ -48,18 +48,35 @@ def case_access(user: Any, body: Body) -> CaseAccess:
         return CaseAccess.NOT_A_MEMBER
     if not user.has_perm("core.reach_nominative_data", body.territory):
         return CaseAccess.NO_NOMINATIVE_ROLE
-    member = BodyMember.objects.filter(body=body, user=user).first()
+    member = _member_of(body, user)
     if member is None or member.status == MemberStatus.LEFT:
         return CaseAccess.NOT_A_MEMBER
     if member.status == MemberStatus.SUSPENDED:
         return CaseAccess.SUSPENDED
-    charter = body.current_charter()
+    charter = _current_charter(body)
     if charter is None:
         return CaseAccess.NO_CHARTER
-    signed = set(member.signatures.values_list("charter_id", flat=True))
+    signed = {signature.charter_id for signature in member.signatures.all()}
     if charter.pk in signed:
         return CaseAccess.GRANTED
     return CaseAccess.OUTDATED_SIGNATURE if signed else CaseAccess.UNSIGNED
+
+
+def _prefetched(instance: Any, relation: str) -> bool:
+    return relation in getattr(instance, "_prefetched_objects_cache", {})
+
+
+def _member_of(body: Body, user: Any) -> BodyMember | None:
+    # A page that prefetched the body's members (and their signatures) costs no query here.
+    if _prefetched(body, "members"):
+        return next((m for m in body.members.all() if m.user_id == user.pk), None)
+    return BodyMember.objects.filter(body=body, user=user).first()
+
+
+def _current_charter(body: Body) -> EthicsCharter | None:
+    if _prefetched(body, "charters"):
+        return max(body.charters.all(), key=lambda charter: charter.version, default=None)
+    return body.current_charter()
 
 
 def may_access_cases(user: Any, body: Body) -> bool:

@@ -42,7 +42,7 @@ class MemberForm(forms.Form):
     )
     is_chair = forms.BooleanField(label=_("Chairs the body"), required=False)
 
-    def __init__(self, *args: Any, territory: Territory, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, territory: Territory, body: Body, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user_field = self.fields["user"]
         assert isinstance(user_field, forms.ModelChoiceField)
@@ -50,6 +50,7 @@ class MemberForm(forms.Form):
             User.objects.filter(
                 is_active=True, memberships__territory=territory, memberships__is_active=True
             )
+            .exclude(body_memberships__body=body)
             .distinct()
             .order_by("last_name", "first_name")
         )

@@ -35,6 +35,7 @@ def body_for(user: Any, territory: Territory, public_id: Any) -> Body | None:
     return (
         bodies_for(user, territory)
         .filter(public_id=public_id)
+        .select_related("territory")
         .prefetch_related(
             Prefetch(
                 "members",
@@ -61,11 +62,13 @@ def meeting_for(user: Any, territory: Territory, public_id: Any) -> Meeting | No
     return (
         Meeting.objects.in_territory(territory)
         .filter(public_id=public_id, body__in=bodies_for(user, territory).values("pk"))
-        .select_related("body")
-        .prefetch_related(
+        .select_related("body", "territory")
+        # django-stubs cannot type a mix of Prefetch querysets: checked by the tests instead.
+        .prefetch_related(  # type: ignore[type-var]
             "agenda_items",
             Prefetch("attendances", queryset=Attendance.objects.select_related("member__user")),
-            "decisions__tasks__owner",
+            "decisions",
+            Prefetch("decisions__tasks", queryset=FollowUpTask.objects.select_related("owner")),
         )
         .first()
     )

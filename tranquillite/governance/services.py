@@ -181,9 +181,13 @@ def record_attendance(
     return recorded
 
 
-def quorum(meeting: Meeting) -> dict[str, int | bool]:
+def quorum(meeting: Meeting, *, active_members: int | None = None) -> dict[str, int | bool]:
     """Present or represented members against the body's active members: more than half."""
-    expected = meeting.body.members.filter(status=MemberStatus.ACTIVE).count()
+    expected = (
+        active_members
+        if active_members is not None
+        else meeting.body.members.filter(status=MemberStatus.ACTIVE).count()
+    )
     # Counted in Python: the meeting page has the attendances prefetched already.
     counted = sum(
         1

@@ -78,7 +78,6 @@ def body_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "charter": charter,
             "my_access": case_access(request.user, body),
             "can_manage": can_manage,
-            "member_form": MemberForm(territory=territory) if can_manage else None,
             "meeting_form": MeetingForm() if can_manage else None,
             "meetings": selectors.meetings_of(body),
         },
@@ -96,21 +95,21 @@ def body_create(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/body_form.html", {"form": form})
 
 
-@require_POST
 @require_right("governance.manage_bodies")
 def member_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Its own page: the list of the territory's accounts is long (a thousand in a city)."""
     body = _body_or_404(request, public_id)
-    form = MemberForm(request.POST, territory=_territory(request))
-    if form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form = MemberForm(data, territory=_territory(request), body=body)
+    if request.method == "POST" and form.is_valid():
         try:
             services.add_member(actor=request.user, body=body, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _errors(error))
+            form.add_error(None, _errors(error))
         else:
             messages.success(request, _("The member has been added."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+            return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
+    return render(request, "governance/member_form.html", {"body": body, "form": form})
 
 
 def _member_or_404(body: Body, member_id: Any) -> BodyMember:
@@ -242,6 +241,7 @@ def _meeting_forms(request: HttpRequest, meeting: Meeting, **bound: Any) -> dict
         body_memberships__body=meeting.body,
     ).distinct()
     return {
+        "active_members": len(members),
         "agenda_form": bound.get("agenda_form") or AgendaItemForm(),
         "attendance_form": bound.get("attendance_form")
         or AttendanceForm(members=members, current=current),
@@ -253,13 +253,10 @@ def _meeting_forms(request: HttpRequest, meeting: Meeting, **bound: Any) -> dict
 def meeting_detail(request: HttpRequest, public_id: Any, **bound: Any) -> HttpResponse:
     meeting = _meeting_or_404(request, public_id)
     can_manage = request.user.has_perm("governance.manage_bodies", _territory(request))
-    context: dict[str, Any] = {
-        "meeting": meeting,
-        "can_manage": can_manage,
-        "quorum": services.quorum(meeting),
-    }
+    context: dict[str, Any] = {"meeting": meeting, "can_manage": can_manage}
     if can_manage:
         context.update(_meeting_forms(request, meeting, **bound))
+    context["quorum"] = services.quorum(meeting, active_members=context.get("active_members"))
     return render(request, "governance/meeting_detail.html", context, status=400 if bound else 200)
 
 
