@@ -57,6 +57,13 @@ def test_the_coordinator_suspends_a_member_and_publishes_a_new_charter(demo, tab
         "Manquement à la charte"
     )
 
+    tab.get_by_role("link", name="Ajouter un membre").click()
+    check(tab, request, "member-add")
+    tab.get_by_label("Membre disposant d’un compte").select_option(label="Karim Benali")
+    tab.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(tab.locator(".alert-success")).to_contain_text("Le membre a été ajouté")
+    expect(tab.locator("main table tbody")).to_contain_text("Karim Benali")
+
     tab.get_by_role("link", name="Publier une nouvelle version de la charte").click()
     check(tab, request, "charter-publish")
     tab.get_by_label("Texte de la charte").fill("Charte révisée : article 1, confidentialité.")

@@ -193,3 +193,18 @@ def test_the_home_page_counts_the_charters_left_to_sign(territory, bodies, coord
     assert figures()["Mes instances"] == 2
     services.sign_charter(actor=officer, body=bodies["minors"])
     assert figures()["Chartes à signer"] == 0
+
+
+def test_the_add_member_page_offers_only_people_not_yet_members(
+    territory, bodies, coordinator, client_for
+):
+    officer = member(territory, Role.PARTNER_MEMBER)
+    newcomer = member(territory, Role.PARTNER_MEMBER)
+    services.add_member(actor=coordinator, body=bodies["minors"], user=officer)
+    form = (
+        client_for(coordinator)
+        .get(reverse("governance:member_add", args=[bodies["minors"].public_id]))
+        .context["form"]
+    )
+    offered = set(form.fields["user"].queryset)
+    assert newcomer in offered and officer not in offered
