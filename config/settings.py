@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tranquillite.accounts",
     "tranquillite.audit",
     "tranquillite.governance",
+    "tranquillite.strategy",
     "tranquillite.demo",
 ]
 

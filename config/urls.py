@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("tranquillite.accounts.urls")),
     path("audit/", include("tranquillite.audit.urls")),
     path("conseil/", include("tranquillite.governance.urls")),
+    path("strategie/", include("tranquillite.strategy.urls")),
 ]

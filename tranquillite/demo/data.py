@@ -488,6 +488,9 @@ def load() -> tuple[Territory, Territory]:
     _members(pantin, _organisations(pantin, PANTIN_ORGANISATIONS), PANTIN_USERS)
     _bodies(pantin)
     _meetings(pantin)
+    from tranquillite.demo import strategy as demo_strategy
+
+    demo_strategy.load(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",
