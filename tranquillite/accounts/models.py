@@ -8,7 +8,6 @@ its ethics charter), which later modules check through their own `visible_to`.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, ClassVar, Self
 
 from django.contrib.auth.base_user import BaseUserManager
@@ -18,7 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.roles import Role
-from tranquillite.core.models import Territory, TerritoryScopedModel, TerritoryScopedQuerySet
+from tranquillite.core.models import (
+    PublicIdModel,
+    Territory,
+    TerritoryScopedModel,
+    TerritoryScopedQuerySet,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -37,14 +41,13 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(PublicIdModel, AbstractBaseUser, PermissionsMixin):
     """An individual account, signed in by e-mail.
 
     Not territory-scoped on purpose: one person may work for several territories (an
     intercommunal probation officer, say); what they see is scoped by their memberships.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
@@ -92,10 +95,9 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organisation(TerritoryScopedModel):
+class Organisation(PublicIdModel, TerritoryScopedModel):
     """A partner institution as it takes part in one territory's council."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
     address = models.TextField(_("address"), blank=True)
@@ -124,7 +126,7 @@ class MembershipQuerySet(TerritoryScopedQuerySet["Membership"]):
         return self.filter(is_active=True, user__is_active=True)
 
 
-class Membership(TerritoryScopedModel):
+class Membership(PublicIdModel, TerritoryScopedModel):
     """One role held by a user in one territory, acting for one organisation there."""
 
     # Overrides the abstract base's field only to name the reverse relation.
@@ -134,7 +136,6 @@ class Membership(TerritoryScopedModel):
         related_name="memberships",
         verbose_name=_("territory"),
     )
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
@@ -168,10 +169,9 @@ class Membership(TerritoryScopedModel):
         return f"{self.user} — {self.get_role_display()} ({self.territory})"
 
 
-class Invitation(TerritoryScopedModel):
+class Invitation(PublicIdModel, TerritoryScopedModel):
     """A trace of each invitation sent: who invited whom, when, and whether it was used."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"

@@ -22,29 +22,21 @@ from tranquillite.accounts.roles import NOMINATIVE_ROLES, Role
 from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
-from tranquillite.core.models import Territory
+from tranquillite.core.http import current_territory, error_text
 
 MEMBERS_PER_PAGE = 50
 
 
-def _territory(request: HttpRequest) -> Territory:
-    return request.territory  # type: ignore[attr-defined,no-any-return]
-
-
 def _grantable_roles(request: HttpRequest) -> list[Role]:
     may_grant_nominative = has_right(
-        request.user, "accounts.grant_nominative_roles", _territory(request)
+        request.user, "accounts.grant_nominative_roles", current_territory(request)
     )
     return [r for r in Role if may_grant_nominative or r not in NOMINATIVE_ROLES]
 
 
-def _error_text(error: ValidationError | PermissionDenied) -> str:
-    return " ".join(getattr(error, "messages", [str(error)]))
-
-
 @require_right("accounts.view_organisations")
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     organisations = selectors.organisations_for(request.user, territory)
     return render(
         request,
@@ -58,13 +50,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @require_right("accounts.view_organisations")
 def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    organisation = selectors.organisation_for(request.user, _territory(request), public_id)
+    organisation = selectors.organisation_for(request.user, current_territory(request), public_id)
     if organisation is None:
         raise Http404
     members = None
-    if request.user.has_perm("accounts.view_members", _territory(request)):
+    if request.user.has_perm("accounts.view_members", current_territory(request)):
         members = selectors.members_for(
-            request.user, _territory(request), organisation=organisation
+            request.user, current_territory(request), organisation=organisation
         )
     return render(
         request,
@@ -72,14 +64,16 @@ def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "organisation": organisation,
             "members": members,
-            "can_manage": has_right(request.user, "core.manage_territory", _territory(request)),
+            "can_manage": has_right(
+                request.user, "core.manage_territory", current_territory(request)
+            ),
         },
     )
 
 
 @require_right("core.manage_territory")
 def organisation_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     organisation = None
     if public_id is not None:
         organisation = selectors.organisation_for(request.user, territory, public_id)
@@ -97,7 +91,7 @@ def organisation_edit(request: HttpRequest, public_id: str | None = None) -> Htt
 
 @require_right("accounts.view_members")
 def member_list(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     filters = MemberFilterForm(request.GET or None, territory=territory)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     members = selectors.members_for(
@@ -125,7 +119,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @require_right("accounts.view_members")
 def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     member = selectors.member_for(request.user, territory, public_id)
     if member is None:
         raise Http404
@@ -151,7 +145,7 @@ def member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_right("accounts.manage_members")
 def invite(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     form = InvitationForm(
         request.POST or None, territory=territory, grantable_roles=_grantable_roles(request)
     )
@@ -172,7 +166,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 def _member_or_404(request: HttpRequest, public_id: str) -> User:
-    member = selectors.member_for(request.user, _territory(request), public_id)
+    member = selectors.member_for(request.user, current_territory(request), public_id)
     if member is None:
         raise Http404
     return member
@@ -181,7 +175,7 @@ def _member_or_404(request: HttpRequest, public_id: str) -> User:
 @require_POST
 @require_right("accounts.manage_members")
 def grant(request: HttpRequest, public_id: str) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     member = _member_or_404(request, public_id)
     form = RoleForm(request.POST, territory=territory, grantable_roles=_grantable_roles(request))
     if form.is_valid():
@@ -190,7 +184,7 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user, territory=territory, user=member, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The role has been given."))
     else:
@@ -203,7 +197,7 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
 def revoke(request: HttpRequest, public_id: str, membership_id: str) -> HttpResponse:
     member = _member_or_404(request, public_id)
     membership = Membership.objects.filter(
-        user=member, territory=_territory(request), public_id=membership_id
+        user=member, territory=current_territory(request), public_id=membership_id
     ).first()
     if membership is None:
         raise Http404
@@ -221,9 +215,11 @@ def revoke(request: HttpRequest, public_id: str, membership_id: str) -> HttpResp
 def reactivate(request: HttpRequest, public_id: str) -> HttpResponse:
     member = _member_or_404(request, public_id)
     try:
-        services.reactivate_account(actor=request.user, territory=_territory(request), user=member)
+        services.reactivate_account(
+            actor=request.user, territory=current_territory(request), user=member
+        )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The account is open again: give it the roles it needs."))
     return HttpResponseRedirect(reverse("accounts:member", args=[member.public_id]))
@@ -234,9 +230,11 @@ def reactivate(request: HttpRequest, public_id: str) -> HttpResponse:
 def deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
     member = _member_or_404(request, public_id)
     try:
-        services.deactivate_member(actor=request.user, territory=_territory(request), user=member)
+        services.deactivate_member(
+            actor=request.user, territory=current_territory(request), user=member
+        )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, _("%(name)s no longer has access to this territory.") % {"name": member}

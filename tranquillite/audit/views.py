@@ -19,7 +19,7 @@ from tranquillite.audit.selectors import (
 )
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
-from tranquillite.core.models import Territory
+from tranquillite.core.http import current_territory
 
 EXPORT_MAX_ROWS = 200_000
 
@@ -46,7 +46,7 @@ def _before(request: HttpRequest) -> int | None:
 def _log_page(
     request: HttpRequest, form: LogFilterForm, export_form: ExportForm, *, status: int = 200
 ) -> HttpResponse:
-    territory: Territory = request.territory  # type: ignore[attr-defined]
+    territory = current_territory(request)
     entries, next_before = page_of(
         access_log_for(territory, _filter_from(form)), before_id=_before(request)
     )
@@ -78,7 +78,7 @@ def log(request: HttpRequest) -> HttpResponse:
 @require_right("audit.view_access_log")
 def record_history(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
     """Who saw this record: every access to it, newest first."""
-    territory: Territory = request.territory  # type: ignore[attr-defined]
+    territory = current_territory(request)
     entries, next_before = page_of(
         who_saw(territory, object_type, object_id), before_id=_before(request), size=100
     )
@@ -109,7 +109,7 @@ class _Echo:
 @require_POST
 @require_right("audit.export_access_log")
 def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    territory: Territory = request.territory  # type: ignore[attr-defined]
+    territory = current_territory(request)
     form = ExportForm(request.POST)
     if not form.is_valid():
         return _log_page(request, LogFilterForm(), form, status=400)

@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from tranquillite.accounts.models import User
 
 
+class PublicIdModel(models.Model):
+    """Records reached by URL carry a random public identifier: URLs never expose the
+    primary key (nor how many records exist)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class TerritoryKind(models.TextChoices):
     COMMUNE = "commune", _("Commune (CLSPD)")
     INTERCOMMUNAL = "intercommunal", _("Intercommunal council (CISPD)")
@@ -34,10 +44,9 @@ class TerritoryQuerySet(models.QuerySet["Territory"]):
         ).distinct()
 
 
-class Territory(models.Model):
+class Territory(PublicIdModel):
     """A commune, or a group of communes sharing one council (CISPD)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     kind = models.CharField(
@@ -116,8 +125,7 @@ class TerritoryScopedModel(models.Model):
         abstract = True
 
 
-class Neighbourhood(TerritoryScopedModel):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Neighbourhood(PublicIdModel, TerritoryScopedModel):
     name = models.CharField(_("name"), max_length=120)
     is_priority = models.BooleanField(
         _("priority neighbourhood (QPV)"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tranquillite.core import services
 from tranquillite.core.decorators import require_right
 from tranquillite.core.forms import NeighbourhoodForm, TerritorySettingsForm
+from tranquillite.core.http import current_territory
 from tranquillite.core.middleware import SESSION_TERRITORY
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.core.navigation import home_figures_for
@@ -37,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_right("core.view_territory")
 def territory_detail(request: HttpRequest) -> HttpResponse:
-    territory: Territory = request.territory  # type: ignore[attr-defined]
+    territory = current_territory(request)
     neighbourhoods = neighbourhoods_for(request.user, territory)
     return render(
         request,
@@ -65,7 +66,7 @@ def _map_points(neighbourhoods: list[Neighbourhood]) -> list[dict[str, object]]:
 
 @require_right("core.manage_territory")
 def territory_settings(request: HttpRequest) -> HttpResponse:
-    territory: Territory = request.territory  # type: ignore[attr-defined]
+    territory = current_territory(request)
     form = TerritorySettingsForm(request.POST or None, instance=territory)
     if request.method == "POST" and form.is_valid():
         services.update_territory(actor=request.user, form=form)
@@ -76,7 +77,7 @@ def territory_settings(request: HttpRequest) -> HttpResponse:
 
 @require_right("core.manage_territory")
 def neighbourhood_edit(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
-    territory: Territory = request.territory  # type: ignore[attr-defined]
+    territory = current_territory(request)
     neighbourhood = None
     if public_id is not None:
         neighbourhood = get_object_or_404(

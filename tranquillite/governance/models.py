@@ -9,14 +9,12 @@ nominative cases (follow-ups, family council) asks it.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tranquillite.core.models import TerritoryScopedModel, TerritoryScopedQuerySet
+from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
 
 
 class BodyKind(models.TextChoices):
@@ -32,8 +30,7 @@ class BodyKind(models.TextChoices):
 NOMINATIVE_KINDS = frozenset({BodyKind.WORKING_GROUP, BodyKind.FAMILY_COUNCIL})
 
 
-class Body(TerritoryScopedModel):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Body(PublicIdModel, TerritoryScopedModel):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=30, choices=BodyKind.choices)
     purpose = models.TextField(_("purpose"), blank=True, max_length=1000)
@@ -80,10 +77,9 @@ class MemberStatus(models.TextChoices):
     LEFT = "left", _("Left")
 
 
-class BodyMember(TerritoryScopedModel):
+class BodyMember(PublicIdModel, TerritoryScopedModel):
     """A member of a body: a user of the platform, or an outside contact with no account."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,10 +135,9 @@ class BodyMember(TerritoryScopedModel):
         return str(self)
 
 
-class EthicsCharter(TerritoryScopedModel):
+class EthicsCharter(PublicIdModel, TerritoryScopedModel):
     """One version of a body's ethics charter. A new version must be signed again."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="charters")
     version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text"), max_length=20000)
@@ -190,8 +185,7 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Meeting(TerritoryScopedModel):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Meeting(PublicIdModel, TerritoryScopedModel):
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200)
@@ -213,11 +207,10 @@ class Meeting(TerritoryScopedModel):
         return f"{self.body} — {self.starts_at:%d/%m/%Y}"
 
 
-class AgendaItem(TerritoryScopedModel):
+class AgendaItem(PublicIdModel, TerritoryScopedModel):
     """An item of the agenda. A confidential item of a nominative body names a case by its
     number only, never a person (art. L132-5 CSI; CNIL AU-038)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -271,8 +264,7 @@ class Attendance(TerritoryScopedModel):
         ]
 
 
-class Decision(TerritoryScopedModel):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Decision(PublicIdModel, TerritoryScopedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"), max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -295,10 +287,9 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class FollowUpTask(TerritoryScopedModel):
+class FollowUpTask(PublicIdModel, TerritoryScopedModel):
     """A task a decision gives to someone, with a due date."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=300)
     owner = models.ForeignKey(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tranquillite.accounts.models import User
 from tranquillite.core.decorators import require_right
-from tranquillite.core.models import Territory
+from tranquillite.core.http import current_territory, error_text
 from tranquillite.governance import documents, selectors, services
 from tranquillite.governance.access import case_access
 from tranquillite.governance.forms import (
@@ -31,24 +31,16 @@ from tranquillite.governance.forms import (
 from tranquillite.governance.models import Body, BodyMember, Meeting, MemberStatus, TaskStatus
 
 
-def _territory(request: HttpRequest) -> Territory:
-    return request.territory  # type: ignore[attr-defined,no-any-return]
-
-
 def _body_or_404(request: HttpRequest, public_id: Any) -> Body:
-    body = selectors.body_for(request.user, _territory(request), public_id)
+    body = selectors.body_for(request.user, current_territory(request), public_id)
     if body is None:
         raise Http404
     return body
 
 
-def _errors(error: ValidationError | PermissionDenied) -> str:
-    return " ".join(getattr(error, "messages", [str(error)]))
-
-
 @require_right("core.view_territory")
 def body_list(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     return render(
         request,
         "governance/body_list.html",
@@ -62,7 +54,7 @@ def body_list(request: HttpRequest) -> HttpResponse:
 @require_right("core.view_territory")
 def body_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     body = _body_or_404(request, public_id)
-    territory = _territory(request)
+    territory = current_territory(request)
     can_manage = request.user.has_perm("governance.manage_bodies", territory)
     charter = max(body.charters.all(), key=lambda c: c.version, default=None)
     members = list(body.members.all())
@@ -86,7 +78,7 @@ def body_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_right("governance.manage_bodies")
 def body_create(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     form = BodyForm(request.POST or None, territory=territory)
     if request.method == "POST" and form.is_valid():
         body = services.save_body(actor=request.user, territory=territory, form=form)
@@ -100,12 +92,12 @@ def member_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Its own page: the list of the territory's accounts is long (a thousand in a city)."""
     body = _body_or_404(request, public_id)
     data = request.POST if request.method == "POST" else None
-    form = MemberForm(data, territory=_territory(request), body=body)
+    form = MemberForm(data, territory=current_territory(request), body=body)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_member(actor=request.user, body=body, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, _("The member has been added."))
             return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
@@ -133,7 +125,7 @@ def member_suspend(request: HttpRequest, public_id: Any, member_id: Any) -> Http
                 actor=request.user, member=member, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, _("%(name)s is suspended from this body.") % {"name": member.display_name}
@@ -149,7 +141,7 @@ def member_reinstate(request: HttpRequest, public_id: Any, member_id: Any) -> Ht
     try:
         services.reinstate_member(actor=request.user, member=member)
     except PermissionDenied as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("%(name)s is active again.") % {"name": member.display_name})
     return HttpResponseRedirect(reverse("governance:body", args=[body.public_id]))
@@ -188,7 +180,7 @@ def charter_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
         try:
             services.sign_charter(actor=request.user, body=body)
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _errors(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(
                 request,
@@ -225,7 +217,7 @@ def meeting_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _meeting_or_404(request: HttpRequest, public_id: Any) -> Meeting:
-    meeting = selectors.meeting_for(request.user, _territory(request), public_id)
+    meeting = selectors.meeting_for(request.user, current_territory(request), public_id)
     if meeting is None:
         raise Http404
     return meeting
@@ -252,7 +244,7 @@ def _meeting_forms(request: HttpRequest, meeting: Meeting, **bound: Any) -> dict
 @require_right("core.view_territory")
 def meeting_detail(request: HttpRequest, public_id: Any, **bound: Any) -> HttpResponse:
     meeting = _meeting_or_404(request, public_id)
-    can_manage = request.user.has_perm("governance.manage_bodies", _territory(request))
+    can_manage = request.user.has_perm("governance.manage_bodies", current_territory(request))
     context: dict[str, Any] = {"meeting": meeting, "can_manage": can_manage}
     if can_manage:
         context.update(_meeting_forms(request, meeting, **bound))
@@ -308,7 +300,7 @@ def decision_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_right("core.view_territory")
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    tasks = selectors.tasks_of(request.user, _territory(request))
+    tasks = selectors.tasks_of(request.user, current_territory(request))
     return render(
         request,
         "governance/my_tasks.html",
@@ -319,7 +311,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_right("core.view_territory")
 def task_status(request: HttpRequest, public_id: Any) -> HttpResponse:
-    task = selectors.task_for(request.user, _territory(request), public_id)
+    task = selectors.task_for(request.user, current_territory(request), public_id)
     if task is None:
         raise Http404
     form = TaskStatusForm(request.POST)
@@ -329,7 +321,7 @@ def task_status(request: HttpRequest, public_id: Any) -> HttpResponse:
                 actor=request.user, task=task, status=TaskStatus(form.cleaned_data["status"])
             )
         except PermissionDenied as error:
-            messages.error(request, _errors(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The task is updated."))
     next_url = request.POST.get("next", "")
@@ -363,7 +355,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     """The page that gives the user their private calendar address."""
     renew = request.method == "POST"
     feed = services.calendar_feed_for(
-        actor=request.user, territory=_territory(request), renew=renew
+        actor=request.user, territory=current_territory(request), renew=renew
     )
     if renew:
         messages.success(request, _("Your calendar address has been replaced."))

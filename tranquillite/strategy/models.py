@@ -6,14 +6,13 @@ Aggregates and organisations only: an action sheet never names a person followed
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tranquillite.core.models import TerritoryScopedModel, TerritoryScopedQuerySet
+from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
 
 
 class StrategyKind(models.TextChoices):
@@ -21,8 +20,7 @@ class StrategyKind(models.TextChoices):
     TERRITORIAL_STRATEGY = "territorial_strategy", _("Territorial strategy (STSPD)")
 
 
-class Strategy(TerritoryScopedModel):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Strategy(PublicIdModel, TerritoryScopedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=StrategyKind.choices)
     title = models.CharField(_("title"), max_length=200)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
@@ -70,8 +68,7 @@ class SheetStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
-class ActionSheet(TerritoryScopedModel):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class ActionSheet(PublicIdModel, TerritoryScopedModel):
     axis = models.ForeignKey(Axis, on_delete=models.PROTECT, related_name="sheets")
     number = models.CharField(_("number"), max_length=10)
     title = models.CharField(_("title"), max_length=200)

@@ -6,19 +6,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tranquillite.core.decorators import require_right
-from tranquillite.core.models import Territory
+from tranquillite.core.http import current_territory
 from tranquillite.strategy import selectors
 from tranquillite.strategy.budget import budget_by_year
 from tranquillite.strategy.forms import SheetFilterForm
 
 
-def _territory(request: HttpRequest) -> Territory:
-    return request.territory  # type: ignore[attr-defined,no-any-return]
-
-
 @require_right("core.view_territory")
 def overview(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
+    territory = current_territory(request)
     strategy = selectors.current_strategy(request.user, territory, request.GET.get("strategie"))
     form = SheetFilterForm(request.GET or None, territory=territory)
     sheet_filter = (
@@ -40,7 +36,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_right("core.view_territory")
 def sheet_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    sheet = selectors.sheet_for(request.user, _territory(request), public_id)
+    sheet = selectors.sheet_for(request.user, current_territory(request), public_id)
     if sheet is None:
         raise Http404
     lines = list(sheet.budget_lines.all())
