@@ -67,6 +67,15 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "governance.view_all_bodies": frozenset({R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL}),
     # Create bodies, manage their members and publish their ethics charters.
     "governance.manage_bodies": frozenset({R.COORDINATOR}),
+    # Write the strategy: action sheets, partners, budget lines, indicators and their imports,
+    # documents, and the committees' evaluations.
+    "strategy.manage_strategy": frozenset({R.COORDINATOR, R.DIRECTOR}),
+    # Report on the actions one's organisation leads or is a partner of: activities with
+    # their participant counts, indicator measurements (the object-level check that the
+    # organisation takes part in the sheet is in strategy/permissions.py).
+    "strategy.report_on_actions": frozenset({R.COORDINATOR, R.DIRECTOR, R.PARTNER_MEMBER}),
+    # Export sheets and indicators as a spreadsheet and print the committee pack.
+    "strategy.export_strategy": frozenset({R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL}),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).

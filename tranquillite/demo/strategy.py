@@ -171,7 +171,10 @@ def load(territory: Territory) -> None:
                 lead=organisations[count % len(organisations)],
                 status=STATUSES[count % len(STATUSES)],
             )
-            sheet.partners.set(organisations[(count + 3) % len(organisations) :][:2])
+            sheet.partners.set(
+                organisations[(count + 3) % len(organisations) :][:2],
+                through_defaults={"territory": territory},
+            )
             sheet.neighbourhoods.set(neighbourhoods[count % len(neighbourhoods) :][:1])
             count += 1
     strategy = Strategy.objects.create(

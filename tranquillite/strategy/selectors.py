@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from tranquillite.core.models import Territory
-from tranquillite.strategy.models import ActionSheet, Axis, BudgetLine, Strategy
+from tranquillite.strategy.models import ActionSheet, Axis, BudgetLine, SheetPartner, Strategy
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,12 @@ def sheet_for(user: Any, territory: Territory, public_id: Any) -> ActionSheet | 
         .in_territory(territory)
         .filter(public_id=public_id)
         .select_related("axis__strategy", "lead")
+        .prefetch_related("neighbourhoods")
         .prefetch_related(
-            "partners",
-            "neighbourhoods",
-            Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("year", "funder")),
+            Prefetch("partner_links", queryset=SheetPartner.objects.select_related("organisation"))
+        )
+        .prefetch_related(
+            Prefetch("budget_lines", queryset=BudgetLine.objects.order_by("year", "funder"))
         )
         .first()
     )

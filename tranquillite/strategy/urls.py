@@ -1,10 +1,13 @@
-from django.urls import path
+"""The strategy's addresses. Each views module keeps its routes next to its views."""
 
-from tranquillite.strategy import views
+from tranquillite.strategy.views import activities, evaluations, indicators, overview, sheets
 
 app_name = "strategy"
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("fiches/<uuid:public_id>/", views.sheet_detail, name="sheet"),
+    *overview.urlpatterns,
+    *sheets.urlpatterns,
+    *indicators.urlpatterns,
+    *activities.urlpatterns,
+    *evaluations.urlpatterns,
 ]
