@@ -82,3 +82,50 @@ def member(
     if with_mfa if with_mfa is not None else role in MFA_REQUIRED_ROLES:
         enrol_totp(user)
     return user
+
+
+# --- Strategy (shared by tests/strategy and tests/governance) -------------------------------
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.Strategy"
+
+    territory = factory.SubFactory(TerritoryFactory)
+    kind = "territorial_strategy"
+    title = factory.Sequence(lambda n: f"Stratégie territoriale {n}")
+    is_current = True
+
+
+class AxisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.Axis"
+
+    strategy = factory.SubFactory(StrategyFactory)
+    territory = factory.SelfAttribute("strategy.territory")
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Axe {n}")
+
+
+class ActionSheetFactory(factory.django.DjangoModelFactory):
+    """An action sheet; pass `axis=` (or `axis__strategy__territory=`) to place it."""
+
+    class Meta:
+        model = "strategy.ActionSheet"
+
+    axis = factory.SubFactory(AxisFactory)
+    territory = factory.SelfAttribute("axis.territory")
+    number = factory.Sequence(lambda n: f"{n + 1}")
+    title = factory.Sequence(lambda n: f"Fiche action {n}")
+    lead = factory.SubFactory(OrganisationFactory, territory=factory.SelfAttribute("..territory"))
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "strategy.Indicator"
+
+    sheet = factory.SubFactory(ActionSheetFactory)
+    territory = factory.SelfAttribute("sheet.territory")
+    kind = "output"
+    name = factory.Sequence(lambda n: f"Indicateur {n}")
+    unit = "ateliers"
