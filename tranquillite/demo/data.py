@@ -491,6 +491,7 @@ def load() -> tuple[Territory, Territory]:
     from tranquillite.demo import strategy as demo_strategy
 
     demo_strategy.load(pantin)
+    demo_strategy.load_follow_through(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",
