@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "tranquillite.audit",
     "tranquillite.governance",
     "tranquillite.strategy",
+    "tranquillite.people",
+    "tranquillite.followups",
     "tranquillite.demo",
 ]
 

@@ -15,9 +15,11 @@ from tests.factories import member
 from tranquillite.accounts.roles import Role
 from tranquillite.governance import services
 from tranquillite.governance.documents import meeting_ics
+from tranquillite.followups.models import FollowUp
 from tranquillite.governance.models import Body, BodyKind, Presence
+from tranquillite.people.models import Person
 
-# A name that belongs to a person followed elsewhere: it must reach no document or e-mail.
+# The name of the person whose case is on the agenda: it must reach no document or e-mail.
 PLANTED_NAME = "Kevin Planté-Témoin"
 
 
@@ -33,6 +35,20 @@ def meeting(territory, coordinator):
         body=minors,
         contact_name="Mme Durand, éducatrice PJJ",
         contact_email="durand@example.test",
+    )
+    # The case on the agenda is a real follow-up of the group, of a person with that name.
+    first_name, last_name = PLANTED_NAME.split(" ", 1)
+    person = Person.objects.create(
+        territory=territory, first_name=first_name, last_name=last_name, birth_date=date(2011, 5, 2)
+    )
+    FollowUp.objects.create(
+        territory=territory,
+        kind="law_reminder",
+        case_number="RAO-2026-0012",
+        body=minors,
+        person=person,
+        state="referral",
+        opened_on=date(2026, 11, 2),
     )
     meeting = services.plan_meeting(
         actor=coordinator,

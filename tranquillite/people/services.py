@@ -1,0 +1,72 @@
+"""Every write of people and guardians. Each takes the acting user, who must see the person
+(through a follow-up) — or, for a new person, be about to open a follow-up for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tranquillite.people.models import LegalGuardian, Person, PersonMerge
+
+# What a merge may copy from the absorbed record when the survivor's field is empty.
+FILLABLE = ("address", "neighbourhood", "situation_place")
+
+
+def _require_visible(actor: Any, person: Person) -> None:
+    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied("people.person")
+
+
+@transaction.atomic
+def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
+    _require_visible(actor, person)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["territory", "created_by"])
+    person.save()
+    return person
+
+
+@transaction.atomic
+def add_guardian(*, actor: Any, person: Person, **fields: Any) -> LegalGuardian:
+    _require_visible(actor, person)
+    guardian = LegalGuardian(territory=person.territory, person=person, **fields)
+    guardian.full_clean(exclude=["territory", "person"])
+    guardian.save()
+    return guardian
+
+
+@transaction.atomic
+def merge_people(*, actor: Any, survivor: Person, absorbed: Person, reason: str) -> Person:
+    """Absorb a duplicate: its follow-ups and guardians move to `survivor`, empty fields of
+    `survivor` are filled from it, a PersonMerge keeps its public id for "who saw this
+    person", and the duplicate is deleted. Only someone who sees both records may merge."""
+    if survivor.pk == absorbed.pk:
+        raise ValidationError(_("A record cannot be merged with itself."))
+    if survivor.territory_id != absorbed.territory_id:
+        raise PermissionDenied("people.person")
+    _require_visible(actor, survivor)
+    _require_visible(actor, absorbed)
+    if not reason.strip():
+        raise ValidationError(_("Say why these two records are the same person."))
+    if survivor.birth_date != absorbed.birth_date and not reason.strip():
+        raise ValidationError(_("The birth dates differ: say why the records are the same."))
+    for field in FILLABLE:
+        if not getattr(survivor, field) and getattr(absorbed, field):
+            setattr(survivor, field, getattr(absorbed, field))
+    survivor.save()
+    absorbed.follow_ups.update(person=survivor)  # type: ignore[attr-defined]
+    absorbed.guardians.update(person=survivor)
+    absorbed.merges.update(survivor=survivor)
+    PersonMerge.objects.create(
+        territory=survivor.territory,
+        survivor=survivor,
+        absorbed_public_id=absorbed.public_id,
+        merged_by=actor,
+        reason=reason.strip()[:300],
+    )
+    absorbed.delete()
+    return survivor
