@@ -25,7 +25,12 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     _require_visible(actor, person)
     for name, value in fields.items():
         setattr(person, name, value)
-    person.full_clean(exclude=["territory", "created_by"])
+    try:
+        person.full_clean(exclude=["territory", "created_by"])
+    except ValidationError:
+        # The caller's object goes back to what is saved: a refused change leaves no trace.
+        person.refresh_from_db(fields=list(fields))
+        raise
     person.save()
     return person
 
