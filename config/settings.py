@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tranquillite.governance",
     "tranquillite.strategy",
     "tranquillite.people",
+    "tranquillite.letters",
     "tranquillite.followups",
     "tranquillite.demo",
 ]

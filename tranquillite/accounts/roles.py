@@ -76,6 +76,13 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "strategy.report_on_actions": frozenset({R.COORDINATOR, R.DIRECTOR, R.PARTNER_MEMBER}),
     # Export sheets and indicators as a spreadsheet and print the committee pack.
     "strategy.export_strategy": frozenset({R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL}),
+    # Administer the follow-up files (CNIL AU-038: the coordinator administers them): close a
+    # file, restrict or lift a restriction, open an archived file with a stated reason. Only
+    # within the bodies whose charter one signed: the right never opens a file by itself.
+    "followups.administer_follow_ups": frozenset({R.COORDINATOR}),
+    # Answer a person's access request (RGPD art. 15): export everything held about them,
+    # with who read it. The DPO may do so without being a member of the file's body.
+    "followups.answer_access_requests": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).

@@ -115,3 +115,25 @@ def bodies_with_case_access(user: Any) -> QuerySet[Body]:
         territory__in=nominative_territories,
         pk__in=good_members.values("body_id"),
     )
+
+
+def users_with_case_access(body: Body) -> QuerySet[Any]:
+    """The users who may see `body`'s cases today (e.g. to choose a file's case worker)."""
+    from tranquillite.accounts.models import User
+
+    current = body.current_charter()
+    if not body.handles_cases or not body.is_active or current is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            body_memberships__body=body,
+            body_memberships__status=MemberStatus.ACTIVE,
+            body_memberships__signatures__charter=current,
+            memberships__territory=body.territory,
+            memberships__is_active=True,
+            memberships__role__in=NOMINATIVE_ROLES,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

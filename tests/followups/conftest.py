@@ -1,0 +1,89 @@
+"""A territory with the groupe Mineurs (charter signed by the coordinator and a police
+officer), the groupe Victimes, the family council and an elected official who hears RAOs."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import member
+from tranquillite.accounts.roles import Role
+from tranquillite.followups import services
+from tranquillite.governance import services as council
+from tranquillite.governance.models import Body, BodyKind
+
+
+def nominative_body(territory, coordinator, name, kind=BodyKind.WORKING_GROUP):
+    body = Body.objects.create(territory=territory, name=name, kind=kind, handles_cases=True)
+    council.publish_charter(actor=coordinator, body=body, text=f"Charte {name}")
+    council.add_member(actor=coordinator, body=body, user=coordinator)
+    council.sign_charter(actor=coordinator, body=body)
+    return body
+
+
+@pytest.fixture
+def minors(territory, coordinator):
+    return nominative_body(territory, coordinator, "Groupe Mineurs")
+
+
+@pytest.fixture
+def victims(territory, coordinator):
+    return nominative_body(territory, coordinator, "Groupe Victimes")
+
+
+@pytest.fixture
+def family_council(territory, coordinator):
+    return nominative_body(territory, coordinator, "CDDF", BodyKind.FAMILY_COUNCIL)
+
+
+@pytest.fixture
+def police(territory, minors, coordinator):
+    officer = member(territory, Role.PARTNER_MEMBER)
+    council.add_member(actor=coordinator, body=minors, user=officer)
+    council.sign_charter(actor=officer, body=minors)
+    return officer
+
+
+@pytest.fixture
+def mayor(territory):
+    return member(territory, Role.ELECTED_OFFICIAL)
+
+
+TODAY = timezone.localdate
+
+
+def days_ago(days):
+    return TODAY() - timedelta(days=days)
+
+
+def referral(**overrides):
+    data = {
+        "opened_on": days_ago(30).isoformat(),
+        "source": "school",
+        "facts": "incivilities",
+        "facts_place": "Abords du collège",
+        "summary": "Incivilités répétées à la sortie des cours.",
+        "no_complaint": "on",
+        "no_proceedings": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def boy(**overrides):
+    # 14 years old a month ago.
+    fields = {
+        "first_name": "Yanis",
+        "last_name": "Témoin-Planté",
+        "birth_date": date(TODAY().year - 14, 1, 15),
+        "sex": "male",
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def rao(minors, coordinator):
+    return services.open_follow_up(
+        actor=coordinator, body=minors, kind="law_reminder", data=referral(), new_person=boy()
+    )
