@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "tranquillite.people",
     "tranquillite.letters",
     "tranquillite.followups",
+    "tranquillite.retention",
+    "tranquillite.observatory",
     "tranquillite.demo",
 ]
 

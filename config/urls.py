@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tranquillite.core import views as core_views
+from tranquillite.strategy.views import reports as strategy_reports
 
 urlpatterns = [
     # A person's address is set by whoever invites them: changing it oneself would let an
@@ -14,4 +15,11 @@ urlpatterns = [
     path("audit/", include("tranquillite.audit.urls")),
     path("conseil/", include("tranquillite.governance.urls")),
     path("strategie/", include("tranquillite.strategy.urls")),
+    path("courrier/", include("tranquillite.letters.urls")),
+    path("protection-donnees/", include("tranquillite.retention.urls")),
+    path("suivis/", include("tranquillite.followups.urls")),
+    path("personnes/", include("tranquillite.followups.people_urls")),
+    path("observatoire/", include("tranquillite.observatory.urls")),
+    # The strategy's public summary, for the city's website: no sign-in.
+    path("public/", include((strategy_reports.public_urlpatterns, "public"))),
 ]

@@ -13,6 +13,13 @@ from tranquillite.core.models import Territory
 
 
 @pytest.fixture(autouse=True)
+def _throwaway_media(settings, tmp_path_factory):
+    # Uploaded and generated files (letters, documents) go to a folder of the test run, never
+    # to the developer's var/media.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     # Throttling and TOTP replay protection live in the cache: each test starts clean.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,15 +1,35 @@
 """The demo territories: loadable twice, and telling the story the README tells."""
 
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from unittest import mock
+
 import pyotp
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tranquillite.accounts.models import User
 from tranquillite.core.models import Territory
 from tranquillite.demo import data
+from tranquillite.followups.engine import workflow_for
+from tranquillite.followups.models import (
+    CaseDocument,
+    CaseStatistic,
+    Deadline,
+    DocumentKind,
+    FollowUp,
+    FollowUpEvent,
+    FollowUpLink,
+    SupportAction,
+)
 from tranquillite.governance.access import CaseAccess, case_access
-from tranquillite.governance.models import Body, BodyMember
+from tranquillite.governance.models import AgendaItem, Body, BodyMember, Meeting, MeetingStatus
+from tranquillite.letters.models import OutgoingMail
+from tranquillite.people.models import LegalGuardian, Person
 
 
 @pytest.fixture
@@ -17,10 +37,31 @@ def demo(db):
     return data.load()
 
 
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Territory,
+            User,
+            BodyMember,
+            Meeting,
+            AgendaItem,
+            FollowUp,
+            FollowUpEvent,
+            Deadline,
+            SupportAction,
+            CaseDocument,
+            OutgoingMail,
+            Person,
+            LegalGuardian,
+        )
+    }
+
+
 def test_loading_twice_changes_nothing(demo):
-    counts = (Territory.objects.count(), User.objects.count(), BodyMember.objects.count())
+    counts = _counts()
     data.load()
-    assert (Territory.objects.count(), User.objects.count(), BodyMember.objects.count()) == counts
+    assert _counts() == counts
 
 
 def test_every_documented_login_signs_in(demo):
@@ -93,3 +134,223 @@ def test_the_strategy_has_the_committees_story(demo):
     due = contract.filter(next_review_on__lte=timezone.localdate(upcoming.starts_at))
     assert 0 < due.count() < contract.count() == 45
     assert rollup(contract.values_list("status", "progress")).progress is not None
+
+
+RAO_OUTCOMES = {
+    "support_completed",
+    "no_support_needed",
+    "escalated_family_council",
+    "parenting_support",
+    "child_welfare_concern",
+    "note_to_prosecutor",
+    "prosecutor_objection",
+    "no_show",
+    "withdrawn",
+}
+
+
+def test_a_year_of_follow_ups_in_every_state(demo):
+    pantin, second = demo
+    files = FollowUp.objects.filter(territory=pantin)
+    assert 30 <= files.count() <= 40
+    assert not FollowUp.objects.filter(territory=second).exists()
+    kinds = Counter(files.values_list("kind", flat=True))
+    assert set(kinds) == {"law_reminder", "family_council", "individual_support", "victim_support"}
+
+    rao = files.filter(kind="law_reminder")
+    assert set(rao.values_list("state", flat=True)) == set(workflow_for("law_reminder").states)
+    assert set(rao.filter(state="closed").values_list("outcome", flat=True)) == RAO_OUTCOMES
+    # Six months of support with actions (for the young person and the parents) and the
+    # 3-month review done.
+    assert rao.filter(
+        state="support",
+        actions__beneficiary="parents",
+        deadlines__kind="review_3_months",
+        deadlines__done_on__isnull=False,
+    ).exists()
+    # A minor is summoned with the parents: every minor followed has a legal guardian.
+    minors = [f for f in files.select_related("person") if _age(f.person) < 18]
+    assert minors and all(f.person.guardians.exists() for f in minors)
+
+    # Each file is a path of its workflow, taken by the engine: every step starts where the
+    # previous one ended, and the file is where the last one left it.
+    for follow_up in files.prefetch_related("events"):
+        state = ""
+        for event in sorted(follow_up.events.all(), key=lambda event: event.pk):
+            assert event.from_state == state, follow_up.case_number
+            state = event.to_state
+        assert state == follow_up.state, follow_up.case_number
+        assert (follow_up.closed_on is not None) == (follow_up.state == "closed")
+
+    # The story happened in the past; only a hearing or a session to come is dated later.
+    now = timezone.now()
+    assert not FollowUpEvent.objects.filter(recorded_at__gt=now).exists()
+    future = FollowUpEvent.objects.filter(occurred_on__gt=timezone.localdate())
+    assert set(future.values_list("step", flat=True)) == {"summon", "plan_session"}
+    assert all(event.follow_up.state in ("summoned", "session_planned") for event in future)
+
+    # One restricted file (RGPD art. 18), frozen; one closed long ago, waiting in the archive.
+    restricted = files.get(restricted_at__isnull=False)
+    assert restricted.restriction_reason and restricted.closed_on is None
+    long_ago = timezone.localdate() - timedelta(days=365)
+    archived = files.filter(closed_on__lt=long_ago)
+    assert archived.exists() and all(f.destroy_on > timezone.localdate() for f in archived)
+    assert not files.filter(closed_on__isnull=False, destroy_on__isnull=True).exists()
+    # And one whose 25th birthday comes within a month: its destruction too.
+    assert files.filter(destroy_on__lte=timezone.localdate() + timedelta(days=30)).exists()
+
+    # The anonymous statistics have cells to publish (5 or more) and cells to suppress.
+    shadows = CaseStatistic.objects.filter(territory=pantin, kind="law_reminder")
+    by_sex = Counter(shadows.values_list("sex", flat=True))
+    by_place = Counter(shadows.values_list("neighbourhood__name", flat=True))
+    by_age = Counter(shadows.values_list("age_band", flat=True))
+    for counts in (by_sex, by_place, by_age):
+        assert max(counts.values()) >= 5
+    assert any(0 < count < 5 for count in by_place.values())
+    assert any(0 < count < 5 for count in by_age.values())
+    assert shadows.filter(summoned=True, heard=True, support_started=True).exists()
+    assert shadows.filter(reoffended_6_months=True).exists()
+    assert shadows.filter(reoffended_12_months=False).exists()
+
+
+def _age(person):
+    today = timezone.localdate()
+    born = person.birth_date
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def test_the_letters_are_filed_and_numbered_in_the_register(demo):
+    pantin, _second = demo
+    documents = CaseDocument.objects.filter(territory=pantin).select_related("follow_up", "mail")
+    # A handful of letters, for the files summoned or convened for the coming days.
+    assert 6 <= documents.count() <= 10
+    assert OutgoingMail.objects.filter(territory=pantin).count() == documents.count()
+    with_letters = {document.follow_up for document in documents}
+    assert {f.state for f in with_letters} == {"summoned", "session_planned"}
+    assert with_letters == set(
+        FollowUp.objects.filter(territory=pantin, state__in=("summoned", "session_planned"))
+    )
+    for follow_up in with_letters:
+        letters = [document for document in documents if document.follow_up == follow_up]
+        guardians = follow_up.person.guardians.filter(has_parental_authority=True).count()
+        # The young person and each parent for a summons; each parent for the family council.
+        expected = guardians if follow_up.kind == "family_council" else guardians + 1
+        assert len(letters) == expected
+        second = follow_up.events.filter(step="record_no_show").exists()
+        kind = DocumentKind.SECOND_SUMMONS if second else DocumentKind.SUMMONS
+        assert {document.kind for document in letters} == {kind}
+    assert {d.kind for d in documents} == {DocumentKind.SUMMONS, DocumentKind.SECOND_SUMMONS}
+    for document in documents:
+        assert document.mail.reference == document.follow_up.case_number
+        assert document.mail.sent_on < timezone.localdate()
+        with document.file.open("rb") as pdf:
+            assert pdf.read(5) == b"%PDF-"
+    numbers = sorted(OutgoingMail.objects.filter(territory=pantin).values_list("year", "sequence"))
+    assert [sequence for _year, sequence in numbers] == list(range(1, len(numbers) + 1))
+
+
+def test_who_sees_which_follow_up_in_the_demo(demo):
+    pantin, _second = demo
+    coordinator = User.objects.get(email="coordination@pantin.test")
+    police = User.objects.get(email="police@pantin.test")
+    school_head = User.objects.get(email="principale@pantin.test")
+    minors = Body.objects.get(territory=pantin, name="Groupe Mineurs")
+    files = FollowUp.objects.filter(territory=pantin)
+
+    # The coordinator signed every nominative body's charter: she sees every file.
+    assert FollowUp.objects.visible_to(coordinator).count() == files.count()
+    # The police officer signed the groupe Mineurs' charter only: its files and no other.
+    seen = FollowUp.objects.visible_to(police)
+    assert set(seen) == set(files.filter(body=minors))
+    assert not seen.filter(kind="victim_support").exists()
+    # The victim's file is linked to a reminder of the law he sees; the link stays hidden.
+    link = FollowUpLink.objects.get(territory=pantin)
+    ends = {link.from_follow_up, link.to_follow_up}
+    assert {f.kind for f in ends} == {"victim_support", "law_reminder"}
+    assert next(f for f in ends if f.kind == "law_reminder") in seen
+    assert FollowUpLink.visible_between(coordinator).count() == 1
+    assert not FollowUpLink.visible_between(police).exists()
+    # The school head is in no group: no file, no person.
+    assert not FollowUp.objects.visible_to(school_head).exists()
+    assert not Person.objects.visible_to(school_head).exists()
+
+    # The police officer is the case worker of a few files: his work list has content, one
+    # of them late.
+    today = timezone.localdate()
+    due = Deadline.objects.visible_to(police).filter(
+        owner=police, done_on__isnull=True, due_on__lte=today + timedelta(days=30)
+    )
+    assert due.count() >= 3
+    assert due.filter(due_on__lt=today).exists()
+
+
+def test_the_meeting_of_the_groupe_mineurs_names_real_files(demo):
+    pantin, _second = demo
+    minors = Body.objects.get(territory=pantin, name="Groupe Mineurs")
+    meeting = Meeting.objects.get(body=minors, status=MeetingStatus.HELD)
+    numbers = [item.case_number for item in meeting.agenda_items.exclude(case_number="")]
+    assert len(numbers) == 2
+    files = FollowUp.objects.filter(body=minors, case_number__in=numbers)
+    assert files.count() == 2
+    # The first was just referred by the group (the prosecutor is to be consulted); the
+    # second is followed by the police officer, who meets the school.
+    first, second = (files.get(case_number=number) for number in numbers)
+    assert (first.state, first.source) == ("referred", "minors_group")
+    assert second.case_worker.email == "police@pantin.test"
+    texts = " ".join(meeting.decisions.values_list("text", flat=True))
+    assert all(number in texts for number in numbers)
+
+
+def test_the_demo_loads_on_new_years_day(db):
+    # The story is dated back from the day it is loaded: across a year's end too.
+    new_year = timezone.make_aware(datetime(2027, 1, 2, 8, 0))
+    with mock.patch.object(timezone, "now", return_value=new_year):
+        pantin, _second = data.load()
+    files = FollowUp.objects.filter(territory=pantin)
+    years = {number[:8] for number in files.values_list("case_number", flat=True)}
+    assert years >= {"RAO-2025", "RAO-2026"}
+    numbers = AgendaItem.objects.exclude(case_number="").values_list("case_number", flat=True)
+    assert files.filter(case_number__in=numbers).count() == 2
+    rao = files.filter(kind="law_reminder")
+    assert set(rao.values_list("state", flat=True)) == set(workflow_for("law_reminder").states)
+
+
+def test_the_files_the_readme_names_are_what_it_says(db):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    paragraph = readme.split("**Individual follow-ups in the demo.**")[1].split("\n\n")[0]
+    named = set(re.findall(r"\b(?:RAO|CDDF|ACC|VIC)-\d{4}-\d{4}\b", paragraph))
+    # The README's numbers are those of a load in late 2026.
+    late_2026 = timezone.make_aware(datetime(2026, 11, 23, 8, 0))
+    with mock.patch.object(timezone, "now", return_value=late_2026):
+        pantin, _second = data.load()
+    files = {f.case_number: f for f in FollowUp.objects.filter(territory=pantin)}
+    assert named <= set(files)
+    assert len(named) == 10
+
+    def number(**filters):
+        return FollowUp.objects.get(territory=pantin, **filters).case_number
+
+    minors = Meeting.objects.get(body__name="Groupe Mineurs", status=MeetingStatus.HELD)
+    agenda = set(minors.agenda_items.exclude(case_number="").values_list("case_number", flat=True))
+    assert agenda == {"RAO-2026-0020", "RAO-2026-0009"}
+    assert files["RAO-2026-0020"].state == "referred"
+    with_letters = set(
+        CaseDocument.objects.filter(follow_up__kind="law_reminder").values_list(
+            "follow_up__case_number", flat=True
+        )
+    )
+    assert with_letters == {"RAO-2026-0016", "RAO-2026-0013"}
+    assert files["RAO-2026-0013"].events.filter(step="record_no_show").exists()
+    assert number(restricted_at__isnull=False) == "RAO-2026-0015"
+    assert files["RAO-2025-0002"].events.filter(step="record_review_after_support").exists()
+    assert files["RAO-2025-0002"].outcome == "support_completed"
+    link = FollowUpLink.objects.get(territory=pantin)
+    assert {link.from_follow_up.case_number, link.to_follow_up.case_number} == {
+        "VIC-2026-0003",
+        "RAO-2026-0012",
+    }
+    assert files["CDDF-2026-0003"].state == "session_planned"
+    assert files["CDDF-2026-0003"].documents.count() == 2
+    archived = files["ACC-2026-0001"]
+    assert archived.body.name == "Groupe Bailleurs" and archived.closed_on is not None
+    assert archived.destroy_on <= late_2026.date() + timedelta(days=30)

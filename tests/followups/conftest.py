@@ -11,6 +11,7 @@ from tranquillite.accounts.roles import Role
 from tranquillite.followups import services
 from tranquillite.governance import services as council
 from tranquillite.governance.models import Body, BodyKind
+from tranquillite.people.models import LegalGuardian
 
 
 def nominative_body(territory, coordinator, name, kind=BodyKind.WORKING_GROUP):
@@ -19,6 +20,20 @@ def nominative_body(territory, coordinator, name, kind=BodyKind.WORKING_GROUP):
     council.add_member(actor=coordinator, body=body, user=coordinator)
     council.sign_charter(actor=coordinator, body=body)
     return body
+
+
+def with_parent(follow_up):
+    """A legal guardian holding parental authority, if the person has none: the summons and
+    the family council's convocation are addressed to the parents."""
+    if not follow_up.person.guardians.exists():
+        LegalGuardian.objects.create(
+            territory=follow_up.territory,
+            person=follow_up.person,
+            relationship="mother",
+            first_name="Awa",
+            last_name="Témoin-Planté",
+        )
+    return follow_up
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.followups.conftest import TODAY, boy, days_ago, referral
+from tests.followups.conftest import TODAY, boy, days_ago, referral, with_parent
 from tranquillite.followups import services
+from tranquillite.followups.effects import add_months
 from tranquillite.followups.engine import StepRefused, apply_step
 from tranquillite.followups.models import CaseStatistic, DeadlineKind, FollowUp
 from tranquillite.followups.retention import destroy_on
@@ -20,6 +21,8 @@ def step(actor, follow_up, name, **data):
 
 
 def summon(actor, rao, mayor, days_ahead=10):
+    # The summons goes to the parents too: a minor needs a legal guardian (followups/letters.py).
+    with_parent(rao)
     hearing_at = timezone.localtime() + timedelta(days=days_ahead)
     return step(
         actor,
@@ -79,8 +82,8 @@ def test_the_whole_path_from_referral_to_closure(rao, coordinator, mayor):
     )
     assert (rao.state, rao.case_worker) == ("support", coordinator)
     due = {d.kind: d.due_on for d in rao.deadlines.filter(done_on__isnull=True)}
-    assert set(due) == {"review_3_months", "review_6_months", "support_end"}
-    assert due["review_6_months"] > due["review_3_months"] > TODAY()
+    assert set(due) == {"review_3_months", "review_6_months", "support_end", "review_12_months"}
+    assert due["review_12_months"] > due["review_6_months"] > due["review_3_months"] > TODAY()
 
     step(
         coordinator,
@@ -184,6 +187,84 @@ def test_a_hearing_without_support_closes_the_file(rao, coordinator, mayor):
     assert (rao.state, rao.outcome) == ("closed", "no_support_needed")
     assert not rao.deadlines.filter(done_on__isnull=True).exists()
     assert CaseStatistic.objects.get(follow_up=rao).parents_present is False
+
+
+def test_after_the_support_the_file_waits_for_the_review_at_12_months(rao, coordinator, mayor):
+    agree(coordinator, rao)
+    summon(coordinator, rao, mayor)
+    step(
+        coordinator,
+        rao,
+        "record_hearing",
+        occurred_on=TODAY().isoformat(),
+        parents_present="both",
+        recalled=["respect_for_others"],
+        support="on",
+        case_worker=coordinator.pk,
+    )
+    hearing_day = TODAY()
+    twelve = rao.deadlines.get(kind=DeadlineKind.REVIEW_12_MONTHS)
+    assert twelve.due_on == add_months(hearing_day, 12) and twelve.owner == coordinator
+    review = {"occurred_on": TODAY().isoformat(), "reoffended": "False"}
+    step(coordinator, rao, "record_review", review="review_3_months", **review)
+
+    # The support ends (completed): the file is watched, not closed; the end is met.
+    with pytest.raises(StepRefused):  # the result of the support is required
+        step(coordinator, rao, "end_support", occurred_on=TODAY().isoformat())
+    step(coordinator, rao, "end_support", occurred_on=TODAY().isoformat(), result="completed")
+    assert rao.state == "watch" and rao.closed_on is None
+    assert rao.deadlines.get(kind=DeadlineKind.SUPPORT_END).done_on == TODAY()
+    stat = CaseStatistic.objects.get(follow_up=rao)
+    assert (stat.support_completed, stat.reoffended_6_months) == (True, None)
+
+    # The review at 6 months may come after the end of support; then the one at 12 months.
+    step(coordinator, rao, "record_review_after_support", review="review_6_months", **review)
+    assert rao.state == "watch"
+    stat.refresh_from_db()
+    assert (stat.reoffended_6_months, stat.reoffended_12_months) == (False, None)
+    step(
+        coordinator,
+        rao,
+        "record_review_after_support",
+        occurred_on=TODAY().isoformat(),
+        review="review_12_months",
+        reoffended="True",
+    )
+    stat.refresh_from_db()
+    assert (stat.reoffended_6_months, stat.reoffended_12_months) == (False, True)
+    assert not rao.deadlines.filter(done_on__isnull=True).exists()
+    with pytest.raises(StepRefused):  # the same review twice
+        step(coordinator, rao, "record_review_after_support", review="review_12_months", **review)
+
+    step(coordinator, rao, "close", occurred_on=TODAY().isoformat(), outcome="support_completed")
+    assert (rao.state, rao.outcome) == ("closed", "support_completed")
+    stat.refresh_from_db()
+    assert (stat.closed, stat.support_completed, stat.reoffended_12_months) == (True, True, True)
+
+
+def test_support_not_completed_and_an_early_closure_leave_12_months_unknown(
+    rao, coordinator, mayor
+):
+    agree(coordinator, rao)
+    summon(coordinator, rao, mayor)
+    step(
+        coordinator,
+        rao,
+        "record_hearing",
+        occurred_on=TODAY().isoformat(),
+        parents_present="one",
+        recalled=["curfew"],
+        support="on",
+        case_worker=coordinator.pk,
+    )
+    step(coordinator, rao, "end_support", occurred_on=TODAY().isoformat(), result="partly")
+    stat = CaseStatistic.objects.get(follow_up=rao)
+    assert stat.support_completed is False
+    step(coordinator, rao, "close", occurred_on=TODAY().isoformat(), outcome="withdrawn")
+    stat.refresh_from_db()
+    # Closed before the review: the 12-month figure of this file stays unknown (no guess).
+    assert (stat.reoffended_12_months, stat.support_completed) == (None, False)
+    assert not rao.deadlines.exists() or not rao.deadlines.filter(done_on__isnull=True).exists()
 
 
 def test_steps_out_of_order_and_bad_answers_are_refused_with_reasons(rao, coordinator, mayor):

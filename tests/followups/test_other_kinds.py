@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tests.factories import OrganisationFactory, member
-from tests.followups.conftest import TODAY, boy, days_ago, referral
+from tests.followups.conftest import TODAY, boy, days_ago, referral, with_parent
 from tranquillite.accounts.roles import Role
 from tranquillite.followups import services
 from tranquillite.followups.engine import apply_step, workflow_for
@@ -46,6 +46,7 @@ def test_the_family_council_hears_the_parents_and_follows_the_measures(family_co
     )
     assert child.case_number.startswith("CDDF-")
     session_at = timezone.localtime() + timedelta(days=7)
+    with_parent(child)  # the parents are convened (followups/letters.py)
     step(
         coordinator,
         child,
@@ -78,6 +79,7 @@ def test_parents_who_refuse_the_measures_close_the_file(family_council, coordina
         new_person=boy(),
     )
     session_at = timezone.localtime() + timedelta(days=7)
+    with_parent(child)  # the parents are convened (followups/letters.py)
     step(
         coordinator,
         child,
@@ -205,5 +207,7 @@ def test_the_presiding_official_loses_sight_when_his_role_ends(rao, coordinator,
     rao.presiding_official = mayor
     rao.save()
     assert FollowUp.objects.visible_to(mayor).filter(pk=rao.pk).exists()
+    assert set(Person.objects.visible_to(mayor)) == {rao.person}  # the person he hears
     mayor.memberships.update(is_active=False)
     assert not FollowUp.objects.visible_to(mayor).exists()
+    assert not Person.objects.visible_to(mayor).exists()

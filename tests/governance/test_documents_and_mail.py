@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from tests.factories import member
 from tranquillite.accounts.roles import Role
+from tranquillite.followups.models import FollowUp
 from tranquillite.governance import services
 from tranquillite.governance.documents import meeting_ics
-from tranquillite.followups.models import FollowUp
 from tranquillite.governance.models import Body, BodyKind, Presence
 from tranquillite.people.models import Person
 

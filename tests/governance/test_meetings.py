@@ -203,3 +203,79 @@ def test_the_meeting_page_costs_the_same_queries_whatever_its_size(
         )
     assert count() == few
     assert few <= 12  # 15 with the once-a-minute session write
+
+
+def test_a_monitoring_committees_meeting_with_evaluations_costs_twelve_queries_at_most(
+    territory, coordinator, client_for
+):
+    """The strategy's panel (read only: the forms are on the meeting's evaluation page) adds
+    one query to the meeting page, whatever the number of sheets and evaluations."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ActionSheetFactory, AxisFactory, StrategyFactory
+    from tranquillite.strategy.evaluations import evaluate_sheet
+
+    committee = Body.objects.create(
+        territory=territory, name="Comité de suivi", kind=BodyKind.MONITORING_COMMITTEE
+    )
+    day = timezone.localdate() - timedelta(days=30)
+    held = services.plan_meeting(
+        actor=coordinator,
+        body=committee,
+        starts_at=timezone.make_aware(datetime.combine(day, datetime.min.time())).replace(hour=9),
+        place="Hôtel de ville",
+    )
+    contract = AxisFactory(
+        strategy=StrategyFactory(territory=territory, is_current=False), number=1
+    )
+    stspd = AxisFactory(strategy=StrategyFactory(territory=territory, is_current=True), number=1)
+
+    def add(n):
+        officer = member(territory, Role.PARTNER_MEMBER)
+        services.add_member(actor=coordinator, body=committee, user=officer)
+        services.add_agenda_item(actor=coordinator, meeting=held, title=f"Point {n}")
+        services.record_decision(
+            actor=coordinator,
+            meeting=held,
+            text=f"D{n}",
+            task_title="T",
+            task_owner=officer,
+            task_due_on=day + timedelta(days=60),
+        )
+        for axis in (contract, stspd):
+            for i in range(2):
+                sheet = ActionSheetFactory(axis=axis, number=f"1.{n}{i}")
+                evaluate_sheet(
+                    actor=coordinator,
+                    sheet=sheet,
+                    meeting=held,
+                    evaluated_on=day,
+                    status="at_risk",
+                    progress=10 * n + i,
+                    decision="reorient",
+                )
+            ActionSheetFactory(axis=axis, number=f"1.{n}9")  # due, never evaluated
+
+    client = client_for(coordinator)
+    url = reverse("governance:meeting", args=[held.public_id])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+            assert page.status_code == 200
+        return len(captured), page
+
+    add(1)
+    client.get(url)
+    few, _page = count()
+    for n in range(2, 6):
+        add(n)
+    many, page = count()
+    assert many == few <= 12  # 15 with the once-a-minute session write
+    panel = page.context["panels"][0].context
+    assert (len(panel["rows"]), panel["evaluated"]) == (30, 20)
+    assert [group.strategy for group in panel["groups"]] == [stspd.strategy, contract.strategy]
+    assert "<form" not in page.content.decode().split('id="evaluations"')[1].split("</section>")[0]

@@ -24,7 +24,10 @@ LAST_SEEN_RESOLUTION_SECONDS = 60
 # Paths a signed-in user may reach before enrolling a second factor.
 # (theme.css too: a stylesheet answered by a redirect to the enrolment page would make allauth
 # draw a second TOTP secret behind the one the user is scanning.)
-_MFA_EXEMPT_PREFIXES = ("/static/", "/healthz/", "/compte/", "/i18n/", "/theme.css")
+_MFA_EXEMPT_PREFIXES = ("/static/", "/healthz/", "/compte/", "/i18n/", "/theme.css", "/public/")
+# Pages open to everyone (the strategy's public summary): a signed-in visitor's session rules
+# do not apply there; the page shows nothing a session would open.
+_PUBLIC_PREFIX = "/public/"
 
 
 class SessionLifetimeMiddleware:
@@ -34,7 +37,9 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.path.startswith("/static/"):
+        if request.user.is_authenticated and not request.path.startswith(
+            ("/static/", _PUBLIC_PREFIX)
+        ):
             now = time.time()
             started = request.session.setdefault(SESSION_STARTED_AT, now)
             last_seen = request.session.get(SESSION_LAST_SEEN_AT, now)

@@ -83,6 +83,16 @@ RIGHTS: dict[str, frozenset[Role]] = {
     # Answer a person's access request (RGPD art. 15): export everything held about them,
     # with who read it. The DPO may do so without being a member of the file's body.
     "followups.answer_access_requests": frozenset({R.DATA_PROTECTION_OFFICER}),
+    # Read and export the outgoing-mail register (numbers, dates, subjects, case numbers and
+    # addressees' roles: never a name), e.g. to show it to an auditor.
+    "letters.view_mail_register": frozenset({R.COORDINATOR, R.DATA_PROTECTION_OFFICER}),
+    # Read and export the anonymous statistics of the follow-ups (observatory), with the
+    # small-count rule applied. Anonymous, yet about children of a small city: those who
+    # answer for the policy (coordinator, director, elected officials) and the DPO, who
+    # checks the rule; partners get the figures through the council's plenary report.
+    "observatory.view_statistics": frozenset(
+        {R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL, R.DATA_PROTECTION_OFFICER}
+    ),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).

@@ -20,6 +20,7 @@ from tranquillite.audit.selectors import (
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory
+from tranquillite.core.spreadsheets import defuse_formula
 
 EXPORT_MAX_ROWS = 200_000
 
@@ -95,12 +96,6 @@ def record_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     )
 
 
-def _csv_cell(value: Any) -> str:
-    """A cell a spreadsheet will not run as a formula (an address may start with '=')."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -136,7 +131,7 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             ["date", "utilisateur", "action", "type", "identifiant", "libellé", "motif", "ip"]
         )
         for at, *rest in rows.iterator(chunk_size=5000):
-            yield writer.writerow([timezone.localtime(at).isoformat(), *map(_csv_cell, rest)])
+            yield writer.writerow([timezone.localtime(at).isoformat(), *map(defuse_formula, rest)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -394,8 +394,9 @@ def _bodies(territory: Territory) -> None:
                 )
 
 
-def _meetings(territory: Territory) -> None:
-    """A past meeting of the groupe Mineurs with its decision record, and the next plenary."""
+def _meetings(territory: Territory, cases: tuple[str, str]) -> None:
+    """A past meeting of the groupe Mineurs with its decision record, and the next plenary.
+    `cases`: the two demo files it discussed (demo/followups.py), named by case number."""
     from datetime import date, datetime, time, timedelta
 
     from django.utils import timezone
@@ -414,16 +415,20 @@ def _meetings(territory: Territory) -> None:
     minors = Body.objects.get(territory=territory, name="Groupe Mineurs")
     if minors.meetings.exists():
         return
+    from tranquillite.demo.followups import working_day
+
     today = timezone.localdate()
     past = Meeting.objects.create(
         territory=territory,
         body=minors,
-        starts_at=timezone.make_aware(datetime.combine(today - timedelta(days=14), time(14))),
+        starts_at=timezone.make_aware(
+            datetime.combine(working_day(today - timedelta(days=14)), time(14))
+        ),
         place="Centre administratif, salle du conseil",
         status=MeetingStatus.HELD,
     )
     for position, (title, case) in enumerate(
-        [("Bilan des orientations du trimestre", ""), ("", "RAO-2026-0012"), ("", "RAO-2026-0015")],
+        [("Bilan des orientations du trimestre", ""), ("", cases[0]), ("", cases[1])],
         start=1,
     ):
         AgendaItem.objects.create(
@@ -443,13 +448,13 @@ def _meetings(territory: Territory) -> None:
     coordinator = User.objects.get(email=PANTIN_USERS[0].email)
     for text, task, owner, due in [
         (
-            "La situation RAO-2026-0012 est orientée vers un rappel à l'ordre.",
-            "Consulter le parquet pour RAO-2026-0012",
+            f"La situation {cases[0]} est orientée vers un rappel à l'ordre.",
+            f"Consulter le parquet pour {cases[0]}",
             coordinator,
             today + timedelta(days=7),
         ),
         (
-            "La situation RAO-2026-0015 fera l'objet d'un point avec l'établissement scolaire.",
+            f"La situation {cases[1]} fera l'objet d'un point avec l'établissement scolaire.",
             "Organiser la rencontre avec l'établissement",
             police,
             today - timedelta(days=2),
@@ -487,11 +492,13 @@ def load() -> tuple[Territory, Territory]:
     _neighbourhoods(pantin, PANTIN_NEIGHBOURHOODS)
     _members(pantin, _organisations(pantin, PANTIN_ORGANISATIONS), PANTIN_USERS)
     _bodies(pantin)
-    _meetings(pantin)
+    from tranquillite.demo import followups as demo_followups
     from tranquillite.demo import strategy as demo_strategy
 
     demo_strategy.load(pantin)
     demo_strategy.load_follow_through(pantin)
+    # A year of individual follow-ups; the groupe Mineurs' meeting discusses two of them.
+    _meetings(pantin, demo_followups.load(pantin))
 
     second = _territory(
         slug="pre-saint-gervais",

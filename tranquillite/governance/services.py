@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tranquillite.accounts.models import Organisation, User
+from tranquillite.core.guards import check_free_text
 from tranquillite.core.models import Territory
 from tranquillite.governance.forms import BodyForm
 from tranquillite.governance.models import (
@@ -151,6 +152,7 @@ def add_agenda_item(
     _require_manage(actor, meeting.territory)
     if case_number and not meeting.body.handles_cases:
         raise ValidationError(_("Only a body handling nominative cases discusses cases."))
+    check_free_text(actor, meeting.territory, title)
     Meeting.objects.select_for_update().get(pk=meeting.pk)
     position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
     return AgendaItem.objects.create(
@@ -208,6 +210,7 @@ def record_decision(
     task_due_on: Any = None,
 ) -> Decision:
     _require_manage(actor, meeting.territory)
+    check_free_text(actor, meeting.territory, text, task_title)
     decision = Decision.objects.create(
         territory=meeting.territory, meeting=meeting, text=text.strip()
     )

@@ -16,6 +16,7 @@ from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory, error_text
 from tranquillite.governance import documents, selectors, services
 from tranquillite.governance.access import case_access
+from tranquillite.governance.extensions import meeting_panels
 from tranquillite.governance.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -249,6 +250,8 @@ def meeting_detail(request: HttpRequest, public_id: Any, **bound: Any) -> HttpRe
     if can_manage:
         context.update(_meeting_forms(request, meeting, **bound))
     context["quorum"] = services.quorum(meeting, active_members=context.get("active_members"))
+    # Other apps' panels (the strategy's evaluations for a committee), see extensions.py.
+    context["panels"] = meeting_panels(request, meeting)
     return render(request, "governance/meeting_detail.html", context, status=400 if bound else 200)
 
 

@@ -6,3 +6,16 @@ class LettersConfig(AppConfig):
     name = "tranquillite.letters"
     label = "letters"
     verbose_name = _("Letters and outgoing mail")
+
+    def ready(self) -> None:
+        from tranquillite.core.navigation import NavigationItem, register
+
+        register(
+            NavigationItem(
+                "followups",
+                _("Outgoing mail"),
+                "letters:register",
+                "letters.view_mail_register",
+                90,
+            )
+        )

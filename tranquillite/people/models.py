@@ -16,7 +16,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
-from tranquillite.governance.access import bodies_with_case_access
 from tranquillite.people.search import name_key
 
 
@@ -39,14 +38,11 @@ class Situation(models.TextChoices):
 
 class PersonQuerySet(TerritoryScopedQuerySet["Person"]):
     def visible_to(self, user: Any) -> Self:
-        """Only the people of a follow-up whose body's cases `user` may see (charter gate)."""
+        """Only the people of a follow-up the user may see (FollowUp.visible_to: the charter
+        gate of its body, or the hearing the user presides)."""
         # The follow-ups app imports this one, not the reverse: its model is looked up by name.
         follow_up = apps.get_model("followups", "FollowUp")
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        seen = follow_up.objects.filter(
-            person=models.OuterRef("pk"), body__in=bodies_with_case_access(user)
-        )
+        seen = follow_up.objects.visible_to(user).filter(person=models.OuterRef("pk"))
         return self.filter(models.Exists(seen))
 
 

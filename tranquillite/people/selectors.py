@@ -52,7 +52,7 @@ def similar_names(people: QuerySet[Person], key: str, limit: int) -> list[Match]
             .annotate(similarity=TrigramSimilarity("name_key", key))
             .order_by("-similarity", "last_name", "first_name", "pk")[:limit]
         )
-        return [Match(person, float(person.similarity)) for person in rows]  # type: ignore[attr-defined]
+        return [Match(person, float(person.similarity)) for person in rows]
     # Elsewhere the same measure in Python: fine for the small databases SQLite serves.
     scored = [(similarity(person.name_key, key), person) for person in people]
     matches = [

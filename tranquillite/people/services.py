@@ -45,6 +45,20 @@ def add_guardian(*, actor: Any, person: Person, **fields: Any) -> LegalGuardian:
 
 
 @transaction.atomic
+def update_guardian(*, actor: Any, guardian: LegalGuardian, **fields: Any) -> LegalGuardian:
+    _require_visible(actor, guardian.person)
+    for name, value in fields.items():
+        setattr(guardian, name, value)
+    try:
+        guardian.full_clean(exclude=["territory", "person"])
+    except ValidationError:
+        guardian.refresh_from_db(fields=list(fields))
+        raise
+    guardian.save()
+    return guardian
+
+
+@transaction.atomic
 def merge_people(*, actor: Any, survivor: Person, absorbed: Person, reason: str) -> Person:
     """Absorb a duplicate: its follow-ups and guardians move to `survivor`, empty fields of
     `survivor` are filled from it, a PersonMerge keeps its public id for "who saw this
@@ -63,7 +77,7 @@ def merge_people(*, actor: Any, survivor: Person, absorbed: Person, reason: str)
         if not getattr(survivor, field) and getattr(absorbed, field):
             setattr(survivor, field, getattr(absorbed, field))
     survivor.save()
-    absorbed.follow_ups.update(person=survivor)  # type: ignore[attr-defined]
+    absorbed.follow_ups.update(person=survivor)
     absorbed.guardians.update(person=survivor)
     absorbed.merges.update(survivor=survivor)
     PersonMerge.objects.create(

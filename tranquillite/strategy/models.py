@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
 
@@ -318,10 +319,11 @@ class ActivityKind(models.TextChoices):
 
 
 class ActivityStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    # In their own context: an activity is "prévue"/"réalisée", a meeting "programmée"/"tenue".
+    REQUESTED = "requested", pgettext_lazy("activity status", "Requested")
+    PLANNED = "planned", pgettext_lazy("activity status", "Planned")
+    HELD = "held", pgettext_lazy("activity status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("activity status", "Cancelled")
 
 
 class Activity(PublicIdModel, TerritoryScopedModel):

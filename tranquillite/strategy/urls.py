@@ -1,6 +1,13 @@
 """The strategy's addresses. Each views module keeps its routes next to its views."""
 
-from tranquillite.strategy.views import activities, evaluations, indicators, overview, sheets
+from tranquillite.strategy.views import (
+    activities,
+    evaluations,
+    indicators,
+    overview,
+    reports,
+    sheets,
+)
 
 app_name = "strategy"
 
@@ -10,4 +17,5 @@ urlpatterns = [
     *indicators.urlpatterns,
     *activities.urlpatterns,
     *evaluations.urlpatterns,
+    *reports.urlpatterns,
 ]

@@ -30,6 +30,7 @@ from tranquillite.followups.effects import (
     when,
 )
 from tranquillite.followups.engine import Step, StepForm, Workflow, register
+from tranquillite.followups.letters import convene_parents
 from tranquillite.followups.models import DeadlineKind, FollowUpKind
 from tranquillite.followups.workflows.common import (
     DATETIME,
@@ -185,7 +186,10 @@ WORKFLOW = register(
                 sources=frozenset({REFERRED}),
                 form=PlanSessionForm,
                 target=SESSION_PLANNED,
-                effects=(set_deadline(DeadlineKind.SESSION, from_field="session_at"),),
+                effects=(
+                    set_deadline(DeadlineKind.SESSION, from_field="session_at"),
+                    convene_parents,
+                ),
             ),
             Step(
                 name="record_session",

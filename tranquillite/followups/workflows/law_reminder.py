@@ -11,8 +11,13 @@ The prosecutor is consulted before anyone is summoned (the protocol signed with 
         ▼                                                            objection ──► closed
     to_summon ──summon──► summoned ──record_hearing──► support ──record_review (3, 6 months)
         ▲                    │                 └─(no support)──► closed         │
-        │                    └──record_no_show──► no_show                       ▼
-        └──────────── summon (second summons) ◄──────┘   └──close──► closed ◄──close
+        │                    └──record_no_show──► no_show               end_support
+        └──────────── summon (second summons) ◄──────┘   └──close──► closed     │
+                                                            ┌───────────────────┘
+                                                            ▼
+                                                          watch ──record_review_after_support
+                                                            │      (6 if late, 12 months)
+                                                            └──close──► closed
 
 Every open state may also be closed by the coordinator (`close`), with an outcome from the
 closed list: support completed, escalation (family council, parenting support, child-welfare
@@ -20,7 +25,10 @@ concern to the Département, note to the prosecutor), no-show, withdrawn.
 
 At the hearing the mayor (or the deputy he delegates) recalls the rules; the 6 months of
 support that follow have a case worker and actions with partners (SupportAction), and
-reviews at 3 and 6 months say whether the young person reoffended.
+reviews at 3 and 6 months say whether the young person reoffended. When the support ends
+(`end_support`, with its result) the file is watched (`watch`) until the review at 12 months
+after the hearing, then closed: the city reports reoffending at 6 and at 12 months. Closing
+earlier stays possible; the 12-month figure of that file is then unknown, never a guess.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from tranquillite.followups.effects import (
     when,
 )
 from tranquillite.followups.engine import ReferralForm, Step, StepForm, Workflow, register
+from tranquillite.followups.letters import generate_summons
 from tranquillite.followups.models import DeadlineKind, FollowUpKind
 from tranquillite.followups.workflows.common import (
     DATETIME,
@@ -63,6 +72,7 @@ TO_SUMMON = "to_summon"
 SUMMONED = "summoned"
 NO_SHOW = "no_show"
 SUPPORT = "support"
+WATCH = "watch"
 CLOSED = "closed"
 
 STATES = {
@@ -72,6 +82,7 @@ STATES = {
     SUMMONED: _("Summoned"),
     NO_SHOW: _("Did not come to the hearing"),
     SUPPORT: _("Six months of support"),
+    WATCH: _("Support ended; review at 12 months to come"),
     CLOSED: _("Closed"),
 }
 OPEN_STATES = frozenset(STATES) - {CLOSED}
@@ -133,6 +144,12 @@ RECALLED = (
 REVIEWS = (
     (DeadlineKind.REVIEW_3_MONTHS, _("Review at 3 months")),
     (DeadlineKind.REVIEW_6_MONTHS, _("Review at 6 months")),
+    (DeadlineKind.REVIEW_12_MONTHS, _("Review at 12 months")),
+)
+SUPPORT_RESULTS = (
+    ("completed", _("Support completed")),
+    ("partly", _("Support partly completed")),
+    ("not_done", _("Support not carried out")),
 )
 
 # --- Forms of the steps ---------------------------------------------------------------------
@@ -239,6 +256,12 @@ class ReviewForm(DatedStepForm):
         return str(review)
 
 
+class EndSupportForm(DatedStepForm):
+    occurred_on = date_field(_("Support ended on"))
+    result = forms.ChoiceField(label=_("Result of the support"), choices=SUPPORT_RESULTS)
+    note = note_field()
+
+
 class CloseForm(DatedStepForm):
     occurred_on = date_field(_("Closed on"))
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
@@ -272,6 +295,14 @@ def _six_month_review(data: dict[str, Any]) -> bool:
     return bool(data["review"] == DeadlineKind.REVIEW_6_MONTHS)
 
 
+def _twelve_month_review(data: dict[str, Any]) -> bool:
+    return bool(data["review"] == DeadlineKind.REVIEW_12_MONTHS)
+
+
+def _support_result_completed(data: dict[str, Any]) -> bool:
+    return bool(data["result"] == "completed")
+
+
 def _reoffended(data: dict[str, Any]) -> bool:
     return bool(data["reoffended"])
 
@@ -279,6 +310,13 @@ def _reoffended(data: dict[str, Any]) -> bool:
 def _support_completed(data: dict[str, Any]) -> bool:
     return bool(data["outcome"] == "support_completed")
 
+
+# A review meets its deadline and keeps the anonymous statistics in step.
+REVIEW_EFFECTS = (
+    meet_deadlines_from("review"),
+    when(_six_month_review, statistic(reoffended_6_months=_reoffended)),
+    when(_twelve_month_review, statistic(reoffended_12_months=_reoffended)),
+)
 
 WORKFLOW = register(
     Workflow(
@@ -325,6 +363,7 @@ WORKFLOW = register(
                     assign("presiding_official", to="presiding_official"),
                     set_deadline(DeadlineKind.HEARING, from_field="hearing_at"),
                     statistic(summoned=True),
+                    generate_summons,
                 ),
                 help_text=_(
                     "The letters to the young person and to each legal guardian are then "
@@ -346,6 +385,7 @@ WORKFLOW = register(
                         set_deadline(DeadlineKind.REVIEW_3_MONTHS, months=3),
                         set_deadline(DeadlineKind.REVIEW_6_MONTHS, months=6),
                         set_deadline(DeadlineKind.SUPPORT_END, months=6),
+                        set_deadline(DeadlineKind.REVIEW_12_MONTHS, months=12),
                         statistic(support_started=True),
                         otherwise=close_with("no_support_needed"),
                     ),
@@ -365,10 +405,31 @@ WORKFLOW = register(
                 sources=frozenset({SUPPORT}),
                 form=ReviewForm,
                 target=SUPPORT,
+                effects=REVIEW_EFFECTS,
+            ),
+            Step(
+                name="end_support",
+                label=_("Record the end of support"),
+                sources=frozenset({SUPPORT}),
+                form=EndSupportForm,
+                target=WATCH,
                 effects=(
-                    meet_deadlines_from("review"),
-                    when(_six_month_review, statistic(reoffended_6_months=_reoffended)),
+                    meet_deadlines(DeadlineKind.SUPPORT_END),
+                    statistic(support_completed=_support_result_completed),
                 ),
+                help_text=_(
+                    "The file then waits for the review at 12 months after the hearing "
+                    "(reoffending), and is closed after it."
+                ),
+            ),
+            # The same review, once the support has ended (the state stays `watch`).
+            Step(
+                name="record_review_after_support",
+                label=_("Record a review"),
+                sources=frozenset({WATCH}),
+                form=ReviewForm,
+                target=WATCH,
+                effects=REVIEW_EFFECTS,
             ),
             Step(
                 name="close",

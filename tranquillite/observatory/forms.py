@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tranquillite.followups.models import FollowUpKind
+
+
+class FiguresForm(forms.Form):
+    """Which figures: a kind of follow-up and a referral year (GET; no name can go here)."""
+
+    kind = forms.ChoiceField(label=_("Kind of follow-up"), choices=FollowUpKind.choices)
+    year = forms.TypedChoiceField(label=_("Year of referral"), coerce=int, choices=())
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_field = self.fields["year"]
+        assert isinstance(year_field, forms.TypedChoiceField)
+        year_field.choices = [(year, str(year)) for year in years]
+
+
+class ExportForm(FiguresForm):
+    reason = forms.CharField(
+        label=_("Reason for the export"),
+        max_length=500,
+        help_text=_("Required: the export itself is written to the access log."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget = forms.HiddenInput()
+        self.fields["year"].widget = forms.HiddenInput()

@@ -1,0 +1,40 @@
+"""The free-text guard of `core.guards`: a text that names a person followed is refused.
+
+Only the people the author may see are looked for (`Person.objects.visible_to`): the
+coordinator typing the minutes is stopped before a child's name reaches them, while someone
+who may not see a file learns nothing from a refusal — a guard that answered for every person
+of the territory would tell a partner, by refusing "Jean Dupont", that Jean Dupont is followed.
+
+A person is named when all the words of their first and last names appear in the text,
+accents, case, hyphens and order aside (people/search.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tranquillite.core.models import Territory
+from tranquillite.people.models import Person
+from tranquillite.people.search import normalise
+
+
+def names_of_people_followed(author: Any, territory: Territory, text: str) -> list[str]:
+    words = set(normalise(text).split())
+    if not words:
+        return []
+    keys = (
+        Person.objects.visible_to(author)
+        .in_territory(territory)
+        .values_list("name_key", flat=True)
+        .iterator()
+    )
+    if any(set(key.split()) <= words for key in keys):
+        return [
+            _(
+                "This text names a person followed individually: refer to the file by its "
+                "case number, never by a name."
+            )
+        ]
+    return []
