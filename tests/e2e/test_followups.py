@@ -129,11 +129,11 @@ def test_the_coordinator_runs_a_reminder_of_the_law_to_its_closure(demo, tab, ne
     expect(tab.locator("main")).to_contain_text("Bilan à 3 mois")
 
     # 6. A support action with a partner.
-    tab.locator("summary", has_text="Ajouter une action d’accompagnement").click()
-    tab.locator("#actions [name=kind]").select_option("leisure")
-    tab.locator("#actions [name=starts_on]").fill(day(0))
+    tab.get_by_role("link", name="Ajouter une action d’accompagnement").click()
+    tab.locator("[name=kind]").select_option("leisure")
+    tab.locator("[name=starts_on]").fill(day(0))
     check(tab, request, "action-form")
-    tab.get_by_role("button", name="Ajouter l’action").click()
+    tab.locator("main form button[type=submit]").click()
     expect(tab.locator(".alert-success")).to_contain_text("ajoutée au plan")
     expect(tab.locator("#actions")).to_contain_text("Activité sportive, culturelle ou de loisirs")
 

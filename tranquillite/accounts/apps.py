@@ -10,8 +10,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from tranquillite.accounts import history, signals  # noqa: F401  (registrations)
         from tranquillite.accounts.figures import home_figures
+        from tranquillite.accounts.permissions import prime_roles
+        from tranquillite.core.middleware import on_memberships
         from tranquillite.core.navigation import NavigationItem, register, register_home_figures
 
+        on_memberships("accounts.roles", prime_roles)
         register(
             NavigationItem(
                 "territory",

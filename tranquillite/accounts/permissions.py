@@ -34,6 +34,17 @@ def roles_in(user: Any, territory: Territory | None) -> frozenset[Role]:
     return cache.get(territory.pk, frozenset())
 
 
+def prime_roles(user: Any, memberships: list[Any]) -> None:
+    """Fill the cache from memberships already read (the current-territory middleware reads
+    them on every request: core.middleware.on_memberships)."""
+    cache: dict[int, frozenset[Role]] = {}
+    for membership in memberships:
+        cache[membership.territory_id] = cache.get(membership.territory_id, frozenset()) | {
+            Role(membership.role)
+        }
+    setattr(user, _CACHE_ATTRIBUTE, cache)
+
+
 def forget_roles(user: Any) -> None:
     """Drop the per-object cache after memberships change."""
     if hasattr(user, _CACHE_ATTRIBUTE):

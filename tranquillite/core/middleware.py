@@ -8,8 +8,8 @@ opens another city's data.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponse
 
 from tranquillite.core.models import Territory
@@ -28,6 +28,28 @@ def choose_territory(request: HttpRequest, territories: list[Territory]) -> Terr
     return territory
 
 
+# Apps that need the user's memberships on every request (accounts: the roles behind every
+# right) register a reader here: the memberships are read once, with the territories, instead
+# of once for the territories and once more for the roles.
+MembershipReader = Callable[[Any, list[Any]], None]
+_membership_readers: dict[str, MembershipReader] = {}
+
+
+def on_memberships(key: str, reader: MembershipReader) -> None:
+    _membership_readers[key] = reader
+
+
+def _memberships_of(user: Any) -> list[Any]:
+    # The membership model belongs to accounts, which core does not import: it is reached
+    # through the territory's reverse relation.
+    membership = Territory._meta.get_field("memberships").related_model
+    return list(
+        membership._default_manager.filter(user=user, is_active=True, territory__is_active=True)
+        .select_related("territory")
+        .order_by("created_at", "pk")
+    )
+
+
 class CurrentTerritoryMiddleware:
     """Sets `request.territories` (the user's, by name) and `request.territory`."""
 
@@ -36,16 +58,18 @@ class CurrentTerritoryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         territories: list[Territory] = []
-        if request.user.is_authenticated and not request.path.startswith("/static/"):
-            territories = list(
-                Territory.objects.for_user(request.user)
-                .annotate(
-                    joined_at=Min(
-                        "memberships__created_at", filter=Q(memberships__user=request.user)
-                    )
-                )
-                .order_by("name")
-            )
+        user = request.user
+        if user.is_authenticated and user.is_active and not request.path.startswith("/static/"):
+            memberships = _memberships_of(user)
+            joined: dict[int, Territory] = {}
+            for membership in memberships:  # oldest first: the first one is when they joined
+                if membership.territory_id not in joined:
+                    territory = membership.territory
+                    territory.joined_at = membership.created_at
+                    joined[membership.territory_id] = territory
+            territories = sorted(joined.values(), key=lambda territory: territory.name)
+            for reader in _membership_readers.values():
+                reader(user, memberships)
         request.territories = territories  # type: ignore[attr-defined]
         request.territory = choose_territory(request, territories)  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -201,8 +201,12 @@ def _as_text(field: forms.Field | None, value: Any, people: dict[tuple[Any, str]
 
 def _model_values(
     forms_by_event: list[tuple[FollowUpEvent, _Fields | None]],
+    known: dict[tuple[Any, str], str] | None = None,
 ) -> dict[tuple[Any, str], str]:
-    """Everyone and everything the answers name (users, organisations), one query per model."""
+    """Everyone and everything the answers name (users, organisations), one query per model
+    for those not `known` already (the file's case worker and presiding official, the
+    authors of its steps — most of the people a timeline names)."""
+    found: dict[tuple[Any, str], str] = dict(known or {})
     wanted: dict[Any, set[str]] = defaultdict(set)
     for event, form in forms_by_event:
         if form is None:
@@ -210,8 +214,9 @@ def _model_values(
         for name, value in event.data.items():
             field_ = form.fields.get(name)
             if isinstance(field_, forms.ModelChoiceField) and value:
-                wanted[_model_of(field_)].add(str(value))
-    found: dict[tuple[Any, str], str] = {}
+                model = _model_of(field_)
+                if (model, str(value)) not in found:
+                    wanted[model].add(str(value))
     for model, keys in wanted.items():
         by_public_id = hasattr(model, "public_id")
         lookup = "public_id__in" if by_public_id else "pk__in"
@@ -227,7 +232,14 @@ def timeline(follow_up: FollowUp) -> list[TimelineEntry]:
     # In the order the steps were taken (a summons is dated by its hearing, still to come).
     events = list(follow_up.events.select_related("recorded_by").order_by("recorded_at", "pk"))
     forms_by_event = [(event, _step_form(workflow, event.step)) for event in events]
-    names = _model_values(forms_by_event)
+    loaded = [follow_up.case_worker, follow_up.presiding_official]
+    loaded += [event.recorded_by for event in events]
+    known = {
+        (type(user), str(user.public_id)): user.get_full_name() or str(user)
+        for user in loaded
+        if user is not None
+    }
+    names = _model_values(forms_by_event, known)
     entries = []
     for event, form in forms_by_event:
         if event.step == REFERRAL_STEP:

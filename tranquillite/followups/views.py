@@ -37,7 +37,7 @@ from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory, error_text
-from tranquillite.followups import selectors, services, worklists
+from tranquillite.followups import retention, selectors, services, worklists
 from tranquillite.followups.engine import StepRefused, Workflow, apply_step, workflow_for
 from tranquillite.followups.forms import (
     ArchiveReasonForm,
@@ -82,6 +82,21 @@ def archive_reason(request: HttpRequest, follow_up: FollowUp) -> str:
     if not grant or grant.get("until", 0) < time.time():
         return ""
     return str(grant.get("reason", ""))
+
+
+def _archive_refusal(user: Any, follow_up: FollowUp) -> str:
+    """Why `user` may not open this archived file, or "" if they may (CNIL AU-038: the files
+    are administered by the coordinator; docs/roles.md). The same rule as
+    retention/archive.py's `may_read_archive` (followups does not import retention)."""
+    today = timezone.localdate()
+    limit = retention.destroy_on(
+        birth_date=follow_up.person.birth_date, closed_on=follow_up.closed_on
+    )
+    if limit <= today or (follow_up.destroy_on is not None and follow_up.destroy_on <= today):
+        return _("This file is due for destruction: nobody opens it any more.")
+    if not user.has_perm(ADMINISTER, follow_up.territory):
+        return _("Only the coordinator, who administers the files, opens an archived file.")
+    return ""
 
 
 def _grant_archive_read(request: HttpRequest, follow_up: FollowUp, reason: str) -> None:
@@ -285,6 +300,15 @@ def follow_up_create(request: HttpRequest) -> HttpResponse:
 @require_right(RIGHT)
 def follow_up_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
+    refusal = _archive_refusal(request.user, follow_up) if follow_up.is_archived else ""
+    if refusal:
+        record_access(request, AccessAction.DENIED, [follow_up], reason="archive")
+        return render(
+            request,
+            "followups/archive_reason.html",
+            {"follow_up": follow_up, "form": None, "refusal": refusal},
+            status=403,
+        )
     if follow_up.is_archived and request.method == "POST":
         form = ArchiveReasonForm(request.POST)
         if form.is_valid():
@@ -328,10 +352,8 @@ def follow_up_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "links": selectors.linked_files(request.user, follow_up),
             "steps": steps,
             "may_change": may_change,
-            "may_see_person_page": Person.objects.visible_to(request.user)
-            .filter(pk=follow_up.person_id)
-            .exists(),
-            "action_form": SupportActionForm(territory=territory) if may_change else None,
+            # The add-an-action form is a page of its own: its list of organisations would
+            # cost this page a query (docs/benchmarks.md).
             "document_form": DocumentReasonForm(),
             "restriction_form": (
                 RestrictionForm()
@@ -390,13 +412,14 @@ def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpRespo
 # --- Support actions ------------------------------------------------------------------------
 
 
-@require_POST
 @require_right(RIGHT)
 def action_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
+    if follow_up.is_archived or follow_up.is_restricted:
+        return HttpResponseRedirect(_detail_url(follow_up))
     territory = current_territory(request)
-    form = SupportActionForm(request.POST, territory=territory)
-    if form.is_valid():
+    form = SupportActionForm(request.POST or None, territory=territory)
+    if request.method == "POST" and form.is_valid():
         try:
             services.add_support_action(
                 actor=request.user, follow_up=follow_up, **form.cleaned_data
@@ -418,6 +441,9 @@ def action_edit(request: HttpRequest, public_id: Any, action_id: int) -> HttpRes
     action: SupportAction | None = follow_up.actions.filter(pk=action_id).first()
     if action is None:
         raise Http404
+    if follow_up.is_archived or follow_up.is_restricted:
+        # Nothing of an archived or restricted file changes: its page says why.
+        return HttpResponseRedirect(_detail_url(follow_up))
     territory = current_territory(request)
     data = request.POST if request.method == "POST" else None
     form = SupportActionForm(data, instance=action, territory=territory)

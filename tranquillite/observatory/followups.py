@@ -30,8 +30,15 @@ from django.utils.translation import gettext_lazy as _
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.followups.engine import workflow_for
 from tranquillite.followups.models import CaseStatistic, FollowUpKind
-from tranquillite.observatory.suppression import Cell, primary, protect_columns, protect_group
+from tranquillite.observatory.suppression import (
+    Cell,
+    is_small,
+    primary,
+    protect_columns,
+    protect_group,
+)
 from tranquillite.people.models import Sex
+from tranquillite.strategy import sources
 
 type Label = str | Promise
 
@@ -233,24 +240,35 @@ def _referred_between(territory: Territory, start: date, end: date, kind: str) -
     )
 
 
+class SmallCount(sources.Withheld):
+    """A count of 1 to 4 files: never published (suppression.py), not even as an indicator,
+    which everyone in the territory reads (and anyone, when it is public)."""
+
+
+def _publishable(count: int) -> Decimal:
+    if is_small(count):
+        raise SmallCount(count)
+    return Decimal(count)
+
+
 def law_reminder_referrals(territory: Territory, start: date, end: date) -> Decimal:
-    return Decimal(_referred_between(territory, start, end, FollowUpKind.LAW_REMINDER).count())
+    return _publishable(_referred_between(territory, start, end, FollowUpKind.LAW_REMINDER).count())
 
 
 def law_reminder_hearings(territory: Territory, start: date, end: date) -> Decimal:
     """Reminders of the law pronounced: hearings held, for the files referred in the period."""
     cohort = _referred_between(territory, start, end, FollowUpKind.LAW_REMINDER)
-    return Decimal(cohort.filter(heard=True).count())
+    return _publishable(cohort.filter(heard=True).count())
 
 
 def law_reminder_support_completed(territory: Territory, start: date, end: date) -> Decimal:
     cohort = _referred_between(territory, start, end, FollowUpKind.LAW_REMINDER)
-    return Decimal(cohort.filter(support_completed=True).count())
+    return _publishable(cohort.filter(support_completed=True).count())
 
 
-class NoFileReviewed(Exception):
+class NoFileReviewed(sources.Withheld):
     """No file of the period has had this review yet: there is no share to give (a share of
-    nothing is not 0 %); the indicator keeps its previous values."""
+    nothing is not 0 %); the month gets no value."""
 
 
 def _share_without_reoffending(field: str) -> Callable[[Territory, date, date], Decimal]:
@@ -262,6 +280,10 @@ def _share_without_reoffending(field: str) -> Callable[[Territory, date, date], 
         )
         if not counts["reviewed"]:
             raise NoFileReviewed(field)
+        # The share gives both counts back (reviewed × share): each must be publishable.
+        _publishable(counts["reviewed"])
+        _publishable(counts["clean"])
+        _publishable(counts["reviewed"] - counts["clean"])
         share = Decimal(100) * Decimal(counts["clean"]) / Decimal(counts["reviewed"])
         return share.quantize(Decimal("0.01"))
 

@@ -20,6 +20,10 @@ def _require_visible(actor: Any, person: Person) -> None:
         raise PermissionDenied("people.person")
 
 
+def _has_restricted_file(person: Person) -> bool:
+    return person.follow_ups.filter(restricted_at__isnull=False).exists()
+
+
 @transaction.atomic
 def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     _require_visible(actor, person)
@@ -69,6 +73,11 @@ def merge_people(*, actor: Any, survivor: Person, absorbed: Person, reason: str)
         raise PermissionDenied("people.person")
     _require_visible(actor, survivor)
     _require_visible(actor, absorbed)
+    if _has_restricted_file(survivor) or _has_restricted_file(absorbed):
+        # RGPD art. 18: a restricted file is kept as it is; it does not move to another record.
+        raise ValidationError(
+            _("A file of one of these records is restricted (RGPD art. 18): they cannot be merged.")
+        )
     if not reason.strip():
         raise ValidationError(_("Say why these two records are the same person."))
     if survivor.birth_date != absorbed.birth_date and not reason.strip():

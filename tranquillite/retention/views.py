@@ -77,12 +77,15 @@ def access_requests(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, form, status=400)
     data = form.cleaned_data
+    territory = current_territory(request)
     people = (
-        _people(current_territory(request))
+        _people(territory)
         .filter(birth_date=data["birth_date"])
         .prefetch_related(Prefetch("follow_ups", queryset=FollowUp.objects.order_by("opened_on")))
     )
-    matches = similar_names(people, name_key(data["first_name"], data["last_name"]), limit=20)
+    matches = similar_names(
+        people, name_key(data["first_name"], data["last_name"]), limit=20, territory=territory
+    )
     record_access(
         request, AccessAction.SEARCH, [match.person for match in matches], reason=data["reason"]
     )

@@ -389,6 +389,8 @@ class Computed:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Months the source withheld (sources.Withheld): no value, none kept from before.
+    withheld: int = 0
     months: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -399,9 +401,16 @@ def compute_month(indicator: Indicator, year: int, month: int, outcome: Computed
     if source is None:
         raise SourceUnavailable(indicator.source_key)
     start, end = month_bounds(year, month)
-    value = source.value(indicator.sheet, start, end).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
+    try:
+        figure = source.value(indicator.sheet, start, end)
+    except sources.Withheld:
+        outcome.months.append((year, month))
+        outcome.withheld += 1
+        Measurement.objects.filter(
+            indicator=indicator, measured_on=end, origin=MeasurementOrigin.COMPUTED
+        ).delete()
+        return
+    value = figure.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     check_value(value)
     existing = Measurement.objects.filter(indicator=indicator, measured_on=end).first()
     outcome.months.append((year, month))

@@ -18,7 +18,9 @@ meetings of the council's bodies). Later modules add theirs from their `AppConfi
 
 Rules for a source: it counts or sums aggregates only (never a list of people), over `start`
 to `end` both included, in `territory` only; it returns a `Decimal`; it may raise, in which
-case the indicator keeps its previous values and the run reports the failure.
+case the indicator keeps its previous values and the run reports the failure. A source that
+has no figure it may give for a period (a share of no file; a count of people too small to
+publish, observatory/suppression.py) raises `Withheld`: that month gets no value.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ if TYPE_CHECKING:
     from tranquillite.strategy.models import ActionSheet
 
 type Label = str | Promise
+
+
+class Withheld(Exception):
+    """No figure may be given for this period: the month gets no measurement, and a value
+    computed for it earlier goes (strategy/indicators.py `compute_month`). Not a failure."""
 
 
 @dataclass(frozen=True)
