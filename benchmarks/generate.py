@@ -2,7 +2,8 @@
 
     python -m benchmarks.generate --scenario foundation
     python -m benchmarks.generate --territories 100 --organisations 50 --users 20 \\
-        --access-rows 1000000 --meetings-per-year 50
+        --access-rows 1000000 --meetings-per-year 50 --sheets 100 --indicators 10 \\
+        --measurement-years 5 --persons 1000000 --follow-ups 200000
 
 Each territory gets ~10 neighbourhoods, `--organisations` partner organisations (the city's
 own services first, then police, justice, schools, landlords, associations...) and
@@ -14,6 +15,17 @@ requires a second factor have a TOTP authenticator, as they would in production.
 The council (benchmarks/governance.py): 8 bodies per territory with their members, charters
 and signatures, and `--meetings-per-year` meetings a year over 5 years with agendas,
 attendances, decisions and follow-up tasks.
+
+The strategy (benchmarks/strategy.py): a current territorial strategy per territory with
+`--sheets` action sheets (partners, neighbourhoods, budget, activities, 2–8 committee
+evaluations each), `--indicators` indicators per sheet and a measurement a month for each
+over `--measurement-years` years; ~45 % of the sheets due for review by the next monitoring
+committee.
+
+The follow-ups (benchmarks/followups.py): `--persons` people and `--follow-ups` files (RAO,
+family council, individual and victim support) spread over the territories like the access
+log, each played through its workflow with its steps, deadlines, support actions, letters
+and anonymous statistics; closed files wait for the daily purge (`destroy_on`).
 
 The access log gets `--access-rows` rows over a year, spread over territories (a few large
 cities, many small ones), actors (some far busier than others), actions and records, with
@@ -39,6 +51,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from benchmarks.followups import FollowUpData
 from benchmarks.governance import Council, Person, meeting_counts
 from benchmarks.scenarios import (
     COORDINATOR_EMAIL,
@@ -51,6 +64,7 @@ from benchmarks.scenarios import (
     SLUG_PREFIX,
     setup_django,
 )
+from benchmarks.strategy import StrategyData
 
 BATCH = 5_000
 NEIGHBOURHOODS_PER_TERRITORY = 10
@@ -209,6 +223,11 @@ class Stopwatch:
         print(f"  {stage:<22} {self.stages[stage]:7.1f} s  {detail}", flush=True)
 
     @property
+    def running(self) -> float:
+        """Seconds since the last lap (a rate for the next lap's detail)."""
+        return time.perf_counter() - self.last
+
+    @property
     def total(self) -> float:
         return round(time.perf_counter() - self.started, 2)
 
@@ -222,6 +241,11 @@ class Generator:
         users: int,
         access_rows: int,
         meetings_per_year: int,
+        sheets: int,
+        indicators: int,
+        measurement_years: int,
+        persons: int,
+        follow_ups: int,
         seed: int,
     ) -> None:
         if organisations < 2 or users < 1 or territories < 1:
@@ -231,6 +255,11 @@ class Generator:
         self.n_users = users
         self.n_access_rows = access_rows
         self.meetings_per_year = meetings_per_year
+        self.n_sheets = sheets
+        self.n_indicators = indicators
+        self.measurement_years = measurement_years
+        self.n_persons = persons
+        self.n_follow_ups = follow_ups
         self.rng = random.Random(seed)
         self.now = datetime.now(UTC).replace(microsecond=0)
         # Filled as we go: territory pk -> its data.
@@ -435,7 +464,43 @@ class Generator:
             meetings_per_year=self.meetings_per_year,
         )
         council.build(self.territory_ids)
+        self.council_data = council  # the follow-ups need its bodies, members and signatures
         return council.write()
+
+    # --- the strategy -------------------------------------------------------------------------
+    def strategy(self) -> StrategyData:
+        """Builds the strategy of every territory (after the council: evaluations refer to
+        its committees' meetings) and writes all but the measurements."""
+        strategy = StrategyData(
+            rng=self.rng,
+            now=self.now,
+            territory_ids=self.territory_ids,
+            coordinators=self.coordinators,
+            sheets=self.n_sheets,
+            indicators=self.n_indicators,
+            measurement_years=self.measurement_years,
+        )
+        strategy.build()
+        return strategy
+
+    # --- people and follow-ups ---------------------------------------------------------------
+    def follow_ups(self) -> FollowUpData:
+        """Plays every territory's follow-ups (after the council: a file belongs to one of its
+        nominative bodies, its case workers signed the body's charter)."""
+        data = FollowUpData(
+            rng=self.rng,
+            now=self.now,
+            territory_ids=self.territory_ids,
+            weights=self.weights,
+            council=self.council_data,
+            people=self.people,
+            coordinators=self.coordinators,
+            partner=self.partner,
+            persons=self.n_persons,
+            follow_ups=self.n_follow_ups,
+        )
+        data.build()
+        return data
 
     # --- the access log ------------------------------------------------------------------
     def _timestamps(self) -> list[float]:
@@ -592,7 +657,10 @@ def existing_dataset() -> dict[str, int] | None:
     from tranquillite.accounts.models import Membership, Organisation
     from tranquillite.audit.models import AccessLogEntry
     from tranquillite.core.models import Territory
+    from tranquillite.followups.models import FollowUp
     from tranquillite.governance.models import Meeting
+    from tranquillite.people.models import Person as FollowedPerson
+    from tranquillite.strategy.models import ActionSheet, Measurement
 
     territories = Territory.objects.filter(slug__startswith=SLUG_PREFIX)
     if not territories.exists():
@@ -603,6 +671,10 @@ def existing_dataset() -> dict[str, int] | None:
         "memberships": Membership.objects.filter(territory__in=territories).count(),
         "access_rows": AccessLogEntry.objects.filter(territory__in=territories).count(),
         "meetings": Meeting.objects.filter(territory__in=territories).count(),
+        "action_sheets": ActionSheet.objects.filter(territory__in=territories).count(),
+        "measurements": Measurement.objects.filter(territory__in=territories).count(),
+        "persons": FollowedPerson.objects.filter(territory__in=territories).count(),
+        "follow_ups": FollowUp.objects.filter(territory__in=territories).count(),
     }
 
 
@@ -614,6 +686,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, help="per organisation")
     parser.add_argument("--access-rows", type=int)
     parser.add_argument("--meetings-per-year", type=int, help="per territory, over 5 years")
+    parser.add_argument("--sheets", type=int, help="action sheets per territory")
+    parser.add_argument("--indicators", type=int, help="per action sheet")
+    parser.add_argument("--measurement-years", type=int, help="of monthly measurements")
+    parser.add_argument("--persons", type=int, help="people in all (followed or not)")
+    parser.add_argument("--follow-ups", type=int, help="follow-up files in all")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
@@ -627,6 +704,15 @@ def main(argv: list[str] | None = None) -> int:
             if args.meetings_per_year is not None
             else scenario.meetings_per_year
         ),
+        "sheets": args.sheets if args.sheets is not None else scenario.sheets,
+        "indicators": args.indicators if args.indicators is not None else scenario.indicators,
+        "measurement_years": (
+            args.measurement_years
+            if args.measurement_years is not None
+            else scenario.measurement_years
+        ),
+        "persons": args.persons if args.persons is not None else scenario.persons,
+        "follow_ups": args.follow_ups if args.follow_ups is not None else scenario.follow_ups,
     }
 
     setup_django()
@@ -640,6 +726,14 @@ def main(argv: list[str] | None = None) -> int:
         "meetings": sizes["territories"]
         * sum(meeting_counts(sizes["meetings_per_year"]))
         * GOVERNANCE_YEARS,
+        "action_sheets": sizes["territories"] * sizes["sheets"],
+        "measurements": sizes["territories"]
+        * sizes["sheets"]
+        * sizes["indicators"]
+        * 12
+        * sizes["measurement_years"],
+        "persons": sizes["persons"],
+        "follow_ups": sizes["follow_ups"],
     }
     found = existing_dataset()
     if found is not None:
@@ -657,7 +751,11 @@ def main(argv: list[str] | None = None) -> int:
         f"Generating on {connection.vendor}: {sizes['territories']} territories × "
         f"{sizes['organisations']} organisations × {sizes['users']} users, "
         f"{sizes['access_rows']:,} access-log rows, "
-        f"{sizes['meetings_per_year']} meetings a year per territory over {GOVERNANCE_YEARS} years",
+        f"{sizes['meetings_per_year']} meetings a year per territory over "
+        f"{GOVERNANCE_YEARS} years, "
+        f"{sizes['sheets']} action sheets × {sizes['indicators']} indicators × "
+        f"{sizes['measurement_years']} years of monthly measurements, "
+        f"{sizes['persons']:,} people and {sizes['follow_ups']:,} follow-ups",
         flush=True,
     )
     generator = Generator(**sizes, seed=args.seed)
@@ -678,6 +776,46 @@ def main(argv: list[str] | None = None) -> int:
         f"{council['decisions']:,} decisions, {council['tasks']:,} tasks",
     )
     with transaction.atomic():
+        strategy = generator.strategy()
+        clock.lap("strategy (build)", f"{len(strategy.curves):,} indicators")
+        written = strategy.write()
+        clock.lap(
+            "strategy (write)",
+            f"{written['action_sheets']:,} sheets, {written['budget_lines']:,} budget lines, "
+            f"{written['activities']:,} activities, {written['participant_counts']:,} counts, "
+            f"{written['evaluations']:,} evaluations",
+        )
+    with transaction.atomic():  # its own: the foreign keys are added after the rows
+        written["measurements"] = strategy.write_measurements()
+    clock.lap("measurements", f"{written['measurements']:,} rows")
+    follow_ups = generator.follow_ups()
+    clock.lap(
+        "follow-ups (play)",
+        f"{len(follow_ups.files):,} files, {len(follow_ups.people):,} people "
+        f"({follow_ups.dropped:,} more files played and left out as already purged)",
+    )
+    people = follow_ups.write_people()
+    rows = people["persons"] + people["guardians"]
+    clock.lap(
+        "people (write)",
+        f"{people['persons']:,} people, {people['guardians']:,} guardians "
+        f"({rows / max(clock.running, 0.01):,.0f} rows/s)",
+    )
+    files = follow_ups.write_files()
+    rows = sum(v for k, v in files.items() if k != "open_deadlines")
+    clock.lap(
+        "follow-ups (write)",
+        f"{files['follow_ups']:,} files, {files['deadlines']:,} deadlines "
+        f"({files['open_deadlines']:,} open), {files['support_actions']:,} actions, "
+        f"{files['case_statistics']:,} statistics, {files['outgoing_mail']:,} letters "
+        f"({rows / max(clock.running, 0.01):,.0f} rows/s)",
+    )
+    files["events"] = follow_ups.write_events()
+    clock.lap(
+        "steps (write)",
+        f"{files['events']:,} rows ({files['events'] / max(clock.running, 0.01):,.0f} rows/s)",
+    )
+    with transaction.atomic():
         generator.access_log()
     clock.lap("access log", f"{sizes['access_rows']:,} rows")
     generator.analyse()
@@ -691,6 +829,8 @@ def main(argv: list[str] | None = None) -> int:
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "vendor": connection.vendor,
             "council": council,
+            "strategy": written,
+            "follow_ups": {**people, **files, **follow_ups.summary()},
             "seconds": {**clock.stages, "total": clock.total},
         },
         timeout=None,
