@@ -82,7 +82,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def person_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -100,7 +100,7 @@ def person_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def person_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -123,7 +123,7 @@ def person_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(request, "people/person_form.html", {"person": person, "form": form})
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def guardian_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -143,7 +143,7 @@ def guardian_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def guardian_edit(request: HttpRequest, public_id: Any, guardian_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -162,7 +162,7 @@ def guardian_edit(request: HttpRequest, public_id: Any, guardian_id: Any) -> Htt
     )
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def person_merge(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Absorb a duplicate into this record: candidates are the possible duplicates the user
     sees, or a record found by a search (POST)."""

@@ -297,7 +297,7 @@ def follow_up_create(request: HttpRequest) -> HttpResponse:
 # --- A file's page --------------------------------------------------------------------------
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def follow_up_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     refusal = _archive_refusal(request.user, follow_up) if follow_up.is_archived else ""
@@ -366,7 +366,7 @@ def follow_up_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     workflow = workflow_for(follow_up.kind)
@@ -412,7 +412,7 @@ def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpRespo
 # --- Support actions ------------------------------------------------------------------------
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def action_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     if follow_up.is_archived or follow_up.is_restricted:
@@ -435,7 +435,7 @@ def action_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def action_edit(request: HttpRequest, public_id: Any, action_id: int) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     action: SupportAction | None = follow_up.actions.filter(pk=action_id).first()
@@ -465,7 +465,7 @@ def action_edit(request: HttpRequest, public_id: Any, action_id: int) -> HttpRes
 
 
 @require_POST
-@require_right(RIGHT)
+@require_right(RIGHT, hide=True)
 def document_download(
     request: HttpRequest, public_id: Any, document_id: Any
 ) -> HttpResponse | FileResponse:
