@@ -73,3 +73,39 @@ def choose_from(form: forms.Form, name: str, queryset: Any) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = queryset
+
+
+def review_form(reviews: Any, *, reoffending: Any = None) -> type[DatedStepForm]:
+    """The form of a support review: which review (each is a deadline set earlier, recorded
+    once) and, when `reoffending` labels it, whether the person reoffended since."""
+
+    class ReviewForm(DatedStepForm):
+        occurred_on = date_field(_("Review held on"))
+        review = forms.ChoiceField(label=_("Review"), choices=reviews)
+        if reoffending is not None:
+            reoffended = forms.TypedChoiceField(
+                label=reoffending,
+                choices=((True, _("Yes")), (False, _("No"))),
+                coerce=lambda value: value in (True, "True"),
+                widget=forms.RadioSelect,
+            )
+        note = note_field()
+
+        def clean_review(self) -> str:
+            review = self.cleaned_data["review"]
+            if not self.follow_up.deadlines.filter(kind=review, done_on__isnull=True).exists():
+                raise forms.ValidationError(_("This review is already recorded."))
+            return str(review)
+
+    return ReviewForm
+
+
+def close_form(outcomes: Any) -> type[DatedStepForm]:
+    """The form that closes a file, with the kind's closed list of outcomes."""
+
+    class CloseForm(DatedStepForm):
+        occurred_on = date_field(_("Closed on"))
+        outcome = forms.ChoiceField(label=_("Outcome"), choices=outcomes)
+        note = note_field()
+
+    return CloseForm

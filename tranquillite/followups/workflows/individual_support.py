@@ -27,8 +27,10 @@ from tranquillite.followups.workflows.common import (
     DatedStepForm,
     case_workers,
     choose_from,
+    close_form,
     date_field,
     note_field,
+    review_form,
 )
 from tranquillite.governance.models import BodyKind
 
@@ -76,28 +78,10 @@ class StartSupportForm(DatedStepForm):
         choose_from(self, "case_worker", case_workers(self.follow_up))
 
 
-class ReviewForm(DatedStepForm):
-    occurred_on = date_field(_("Review held on"))
-    review = forms.ChoiceField(label=_("Review"), choices=REVIEWS)
-    reoffended = forms.TypedChoiceField(
-        label=_("New incidents since the start"),
-        choices=((True, _("Yes")), (False, _("No"))),
-        coerce=lambda value: value in (True, "True"),
-        widget=forms.RadioSelect,
-    )
-    note = note_field()
-
-    def clean_review(self) -> str:
-        review = self.cleaned_data["review"]
-        if not self.follow_up.deadlines.filter(kind=review, done_on__isnull=True).exists():
-            raise forms.ValidationError(_("This review is already recorded."))
-        return str(review)
+ReviewForm = review_form(REVIEWS, reoffending=_("New incidents since the start"))
 
 
-class CloseForm(DatedStepForm):
-    occurred_on = date_field(_("Closed on"))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
-    note = note_field()
+CloseForm = close_form(OUTCOMES)
 
 
 def _six_months(data: dict[str, Any]) -> bool:

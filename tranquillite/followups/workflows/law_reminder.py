@@ -58,9 +58,11 @@ from tranquillite.followups.workflows.common import (
     DatedStepForm,
     case_workers,
     choose_from,
+    close_form,
     date_field,
     note_field,
     presiding_officials,
+    review_form,
 )
 from tranquillite.governance.models import BodyKind
 
@@ -238,22 +240,7 @@ class NoShowForm(DatedStepForm):
     note = note_field()
 
 
-class ReviewForm(DatedStepForm):
-    occurred_on = date_field(_("Review held on"))
-    review = forms.ChoiceField(label=_("Review"), choices=REVIEWS)
-    reoffended = forms.TypedChoiceField(
-        label=_("Reoffending since the hearing"),
-        choices=((True, _("Yes")), (False, _("No"))),
-        coerce=lambda value: value in (True, "True"),
-        widget=forms.RadioSelect,
-    )
-    note = note_field()
-
-    def clean_review(self) -> str:
-        review = self.cleaned_data["review"]
-        if not self.follow_up.deadlines.filter(kind=review, done_on__isnull=True).exists():
-            raise forms.ValidationError(_("This review is already recorded."))
-        return str(review)
+ReviewForm = review_form(REVIEWS, reoffending=_("Reoffending since the hearing"))
 
 
 class EndSupportForm(DatedStepForm):
@@ -262,10 +249,7 @@ class EndSupportForm(DatedStepForm):
     note = note_field()
 
 
-class CloseForm(DatedStepForm):
-    occurred_on = date_field(_("Closed on"))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
-    note = note_field()
+CloseForm = close_form(OUTCOMES)
 
 
 # --- The workflow ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tranquillite.followups.workflows.common import (
     DatedStepForm,
     case_workers,
     choose_from,
+    close_form,
     date_field,
     note_field,
 )
@@ -97,10 +98,7 @@ class ContactForm(DatedStepForm):
     note = note_field()
 
 
-class CloseForm(DatedStepForm):
-    occurred_on = date_field(_("Closed on"))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
-    note = note_field()
+CloseForm = close_form(OUTCOMES)
 
 
 def _supported(data: dict[str, Any]) -> bool:
