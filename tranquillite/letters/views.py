@@ -46,6 +46,7 @@ def _register_page(
         {
             "years": years,
             "year": year,
+            "page_query": f"annee={year}",
             "page": page,
             "export_form": export_form or RegisterExportForm(initial={"year": year}),
         },
