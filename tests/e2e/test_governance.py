@@ -131,3 +131,52 @@ def test_the_coordinator_runs_a_meeting_from_agenda_to_tasks(demo, new_tab, requ
     check(police, request, "calendar")
     feed = police.request.get(feed_url)
     assert feed.ok and "SUMMARY:Groupe Mineurs" in feed.text()
+
+
+def test_a_social_landlord_sees_his_bodies_his_tasks_and_the_strategy_read_only(demo, tab, request):
+    """The partner's view: the meetings of the bodies he belongs to, his own tasks, the
+    strategy to read — nothing else."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tranquillite.accounts.models import User
+    from tranquillite.governance.models import Decision, FollowUpTask, Meeting
+
+    landlord = User.objects.get(email="bailleur@pantin.test")
+    police = User.objects.get(email="police@pantin.test")
+    decision = Decision.objects.filter(meeting__body__kind="monitoring_committee").first()
+    assert decision is not None
+    FollowUpTask.objects.create(
+        territory=decision.territory,
+        decision=decision,
+        title="Recenser les halls d'immeubles à sécuriser",
+        owner=landlord,
+        due_on=timezone.localdate() + timedelta(days=12),
+    )
+
+    sign_in(tab, "bailleur@pantin.test")
+    tab.get_by_role("link", name="Instances", exact=True).click()
+    main = tab.locator("main")
+    expect(main).to_contain_text("Comité de suivi (CCPD)")
+    expect(main).to_contain_text("Groupe Bailleurs")
+    for hidden in ("Groupe Mineurs", "Groupe Victimes", "Comité de pilotage"):
+        expect(main).not_to_contain_text(hidden)
+    check(tab, request, "landlord-bodies")
+
+    tab.get_by_role("link", name="Mes tâches").click()
+    expect(main).to_contain_text("Recenser les halls d'immeubles à sécuriser")
+    for task in FollowUpTask.objects.filter(owner=police):
+        expect(main).not_to_contain_text(task.title)
+    check(tab, request, "landlord-tasks")
+
+    # A meeting of a body he does not belong to does not exist, for him.
+    minors_meeting = Meeting.objects.filter(body__name="Groupe Mineurs").first()
+    assert minors_meeting is not None
+    answer = tab.goto(f"/conseil/reunions/{minors_meeting.public_id}/")
+    assert answer is not None and answer.status == 404
+
+    tab.goto("/strategie/")
+    expect(tab.locator("main h1")).to_contain_text("Stratégie territoriale")
+    expect(main).not_to_contain_text("Nouvelle fiche action")
+    check(tab, request, "landlord-strategy")
