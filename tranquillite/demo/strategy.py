@@ -217,11 +217,14 @@ def load(territory: Territory) -> None:
             (3, "Prévention de la récidive et aide aux victimes"),
         ]
     }
+    in_axis: dict[int, int] = {}
     for position, (axis_number, title, lead) in enumerate(STSPD_SHEETS, start=1):
+        # Numbered within their area (1.1, 1.2, 2.1…), as the contract's sheets are.
+        in_axis[axis_number] = in_axis.get(axis_number, 0) + 1
         sheet = ActionSheet.objects.create(
             territory=territory,
             axis=axes[axis_number],
-            number=f"{axis_number}.{position}",
+            number=f"{axis_number}.{in_axis[axis_number]}",
             title=title,
             lead=_organisation(territory, lead),
             status=SheetStatus.ON_TRACK if position % 3 else SheetStatus.AT_RISK,
