@@ -7,7 +7,6 @@ from typing import Any
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -19,6 +18,7 @@ from tranquillite.accounts.forms import OrganisationForm
 from tranquillite.accounts.models import Invitation, Membership, Organisation, User
 from tranquillite.accounts.permissions import forget_roles, has_right
 from tranquillite.accounts.roles import NOMINATIVE_ROLES, Role
+from tranquillite.core.http import absolute_url
 from tranquillite.core.models import Territory
 
 
@@ -39,7 +39,7 @@ def invitation_url(user: User) -> str:
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
     )
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ again, as it runs, that the recipient still may see each file.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,13 +16,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tranquillite.accounts.models import User
+from tranquillite.core.http import absolute_url
 from tranquillite.followups import reminders
 
 
-def _link(url_name: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(url_name)
+def _send(user: Any, template: str, context: dict[str, Any], subject: str, url_name: str) -> None:
+    """A reminder in the installation's language; it names case numbers, never a person."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(template, {**context, "url": absolute_url(reverse(url_name))})
+        EmailMessage(subject=_(subject), body=body, to=[user.email]).send()
 
 
 @task()
@@ -31,20 +37,14 @@ def send_deadline_reminder(owner_id: int, deadline_ids: list[int], today_iso: st
         return
     today = date.fromisoformat(today_iso)
     deadlines = reminders.deadlines_to_remind(owner, deadline_ids, today)
-    if not deadlines:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
+    if deadlines:
+        _send(
+            owner,
             "followups/email/deadline_reminder.txt",
-            {
-                "owner": owner,
-                "deadlines": deadlines,
-                "today": today,
-                "url": _link("followups:worklist"),
-            },
+            {"owner": owner, "deadlines": deadlines, "today": today},
+            gettext_noop("[Tranquillité] Follow-ups: deadlines due soon or late"),
+            "followups:worklist",
         )
-        subject = _("[Tranquillité] Follow-ups: deadlines due soon or late")
-    EmailMessage(subject=subject, body=body, to=[owner.email]).send()
 
 
 @task()
@@ -54,17 +54,11 @@ def send_archive_digest(user_id: int, follow_up_ids: list[int], today_iso: str) 
         return
     today = date.fromisoformat(today_iso)
     archives = reminders.archives_to_announce(user, follow_up_ids, today)
-    if not archives:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
+    if archives:
+        _send(
+            user,
             "followups/email/archive_digest.txt",
-            {
-                "user": user,
-                "archives": archives,
-                "today": today,
-                "url": _link("followups:team_worklist"),
-            },
+            {"user": user, "archives": archives, "today": today},
+            gettext_noop("[Tranquillité] Archived follow-ups to be destroyed this week"),
+            "followups:team_worklist",
         )
-        subject = _("[Tranquillité] Archived follow-ups to be destroyed this week")
-    EmailMessage(subject=subject, body=body, to=[user.email]).send()

@@ -20,6 +20,21 @@ def _require_visible(actor: Any, person: Person) -> None:
         raise PermissionDenied("people.person")
 
 
+def _save_changes(
+    record: Person | LegalGuardian, fields: dict[str, Any], exclude: list[str]
+) -> None:
+    """Validate and save a correction. When refused, the caller's object goes back to what is
+    saved: a refused change leaves no trace."""
+    for name, value in fields.items():
+        setattr(record, name, value)
+    try:
+        record.full_clean(exclude=exclude)
+    except ValidationError:
+        record.refresh_from_db(fields=list(fields))
+        raise
+    record.save()
+
+
 def _has_restricted_file(person: Person) -> bool:
     return person.follow_ups.filter(restricted_at__isnull=False).exists()
 
@@ -27,15 +42,7 @@ def _has_restricted_file(person: Person) -> bool:
 @transaction.atomic
 def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     _require_visible(actor, person)
-    for name, value in fields.items():
-        setattr(person, name, value)
-    try:
-        person.full_clean(exclude=["territory", "created_by"])
-    except ValidationError:
-        # The caller's object goes back to what is saved: a refused change leaves no trace.
-        person.refresh_from_db(fields=list(fields))
-        raise
-    person.save()
+    _save_changes(person, fields, exclude=["territory", "created_by"])
     return person
 
 
@@ -51,14 +58,7 @@ def add_guardian(*, actor: Any, person: Person, **fields: Any) -> LegalGuardian:
 @transaction.atomic
 def update_guardian(*, actor: Any, guardian: LegalGuardian, **fields: Any) -> LegalGuardian:
     _require_visible(actor, guardian.person)
-    for name, value in fields.items():
-        setattr(guardian, name, value)
-    try:
-        guardian.full_clean(exclude=["territory", "person"])
-    except ValidationError:
-        guardian.refresh_from_db(fields=list(fields))
-        raise
-    guardian.save()
+    _save_changes(guardian, fields, exclude=["territory", "person"])
     return guardian
 
 

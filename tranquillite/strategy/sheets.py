@@ -267,6 +267,9 @@ def _zip_holds(file: IO[bytes], extension: str) -> bool:
             if info.file_size > 100:
                 return False
             return archive.read(info).strip() == DOCUMENT_TYPES[extension].encode()
+    # Each of these means "not the document it claims to be": a broken archive (BadZipFile,
+    # OSError), no `mimetype` entry (KeyError), an encrypted entry (RuntimeError) or one
+    # compressed with a method zipfile cannot read (NotImplementedError) — never a stub.
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
         return False
 

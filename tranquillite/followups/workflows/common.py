@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.models import User
 from tranquillite.accounts.roles import Role
-from tranquillite.followups.engine import StepForm
+from tranquillite.followups.effects import close_file, statistic, when
+from tranquillite.followups.engine import Step, StepForm
 from tranquillite.governance.access import users_with_case_access
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -109,3 +110,25 @@ def close_form(outcomes: Any) -> type[DatedStepForm]:
         note = note_field()
 
     return CloseForm
+
+
+def close_step(
+    *, sources: frozenset[str], target: str, outcomes: Any, completed: frozenset[str]
+) -> Step:
+    """Closing a file, the same for every kind: only the administrator closes (CNIL AU-038:
+    the coordinator administers the files), with an outcome from the kind's closed list; the
+    outcomes in `completed` count as support carried out in the statistics; the closure date
+    starts the archive clock (effects.close_file)."""
+
+    def carried_out(data: dict[str, Any]) -> bool:
+        return data["outcome"] in completed
+
+    return Step(
+        name="close",
+        label=_("Close the file"),
+        sources=sources,
+        form=close_form(outcomes),
+        target=target,
+        effects=(when(carried_out, statistic(support_completed=True)), close_file),
+        right="followups.administer_follow_ups",
+    )

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from tranquillite.accounts.models import User
 from tranquillite.followups.effects import (
     assign,
-    close_file,
     close_with,
     meet_deadlines,
     meet_deadlines_from,
@@ -37,7 +36,7 @@ from tranquillite.followups.workflows.common import (
     DatedStepForm,
     case_workers,
     choose_from,
-    close_form,
+    close_step,
     date_field,
     note_field,
     review_form,
@@ -132,9 +131,6 @@ class SessionForm(DatedStepForm):
 ReviewForm = review_form(REVIEWS)
 
 
-CloseForm = close_form(OUTCOMES)
-
-
 def _accepted(data: dict[str, Any]) -> bool:
     return bool(data["measures_accepted"])
 
@@ -151,10 +147,6 @@ def _no_measure_outcome(data: dict[str, Any]) -> str:
 
 def _close_without_measures(context: Any) -> None:
     close_with(_no_measure_outcome(context.data))(context)
-
-
-def _completed(data: dict[str, Any]) -> bool:
-    return bool(data["outcome"] == "measures_completed")
 
 
 WORKFLOW = register(
@@ -211,14 +203,11 @@ WORKFLOW = register(
                 target=SUPPORT,
                 effects=(meet_deadlines_from("review"),),
             ),
-            Step(
-                name="close",
-                label=_("Close the file"),
+            close_step(
                 sources=frozenset({REFERRED, SESSION_PLANNED, SUPPORT}),
-                form=CloseForm,
                 target=CLOSED,
-                effects=(when(_completed, statistic(support_completed=True)), close_file),
-                right="followups.administer_follow_ups",
+                outcomes=OUTCOMES,
+                completed=frozenset({"measures_completed"}),
             ),
         ),
     )

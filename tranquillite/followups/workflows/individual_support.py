@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from tranquillite.accounts.models import User
 from tranquillite.followups.effects import (
     assign,
-    close_file,
     meet_deadlines_from,
     set_deadline,
     statistic,
@@ -27,7 +26,7 @@ from tranquillite.followups.workflows.common import (
     DatedStepForm,
     case_workers,
     choose_from,
-    close_form,
+    close_step,
     date_field,
     note_field,
     review_form,
@@ -81,19 +80,12 @@ class StartSupportForm(DatedStepForm):
 ReviewForm = review_form(REVIEWS, reoffending=_("New incidents since the start"))
 
 
-CloseForm = close_form(OUTCOMES)
-
-
 def _six_months(data: dict[str, Any]) -> bool:
     return bool(data["review"] == DeadlineKind.REVIEW_6_MONTHS)
 
 
 def _reoffended(data: dict[str, Any]) -> bool:
     return bool(data["reoffended"])
-
-
-def _completed(data: dict[str, Any]) -> bool:
-    return bool(data["outcome"] == "support_completed")
 
 
 WORKFLOW = register(
@@ -134,14 +126,11 @@ WORKFLOW = register(
                     when(_six_months, statistic(reoffended_6_months=_reoffended)),
                 ),
             ),
-            Step(
-                name="close",
-                label=_("Close the file"),
+            close_step(
                 sources=frozenset({REFERRED, SUPPORT}),
-                form=CloseForm,
                 target=CLOSED,
-                effects=(when(_completed, statistic(support_completed=True)), close_file),
-                right="followups.administer_follow_ups",
+                outcomes=OUTCOMES,
+                completed=frozenset({"support_completed"}),
             ),
         ),
     )

@@ -42,7 +42,6 @@ from django.utils.translation import gettext_lazy as _
 from tranquillite.accounts.models import User
 from tranquillite.followups.effects import (
     assign,
-    close_file,
     close_with,
     meet_deadlines,
     meet_deadlines_from,
@@ -58,7 +57,7 @@ from tranquillite.followups.workflows.common import (
     DatedStepForm,
     case_workers,
     choose_from,
-    close_form,
+    close_step,
     date_field,
     note_field,
     presiding_officials,
@@ -249,9 +248,6 @@ class EndSupportForm(DatedStepForm):
     note = note_field()
 
 
-CloseForm = close_form(OUTCOMES)
-
-
 # --- The workflow ---------------------------------------------------------------------------
 
 
@@ -289,10 +285,6 @@ def _support_result_completed(data: dict[str, Any]) -> bool:
 
 def _reoffended(data: dict[str, Any]) -> bool:
     return bool(data["reoffended"])
-
-
-def _support_completed(data: dict[str, Any]) -> bool:
-    return bool(data["outcome"] == "support_completed")
 
 
 # A review meets its deadline and keeps the anonymous statistics in step.
@@ -415,14 +407,11 @@ WORKFLOW = register(
                 target=WATCH,
                 effects=REVIEW_EFFECTS,
             ),
-            Step(
-                name="close",
-                label=_("Close the file"),
+            close_step(
                 sources=OPEN_STATES,
-                form=CloseForm,
                 target=CLOSED,
-                effects=(when(_support_completed, statistic(support_completed=True)), close_file),
-                right="followups.administer_follow_ups",
+                outcomes=OUTCOMES,
+                completed=frozenset({"support_completed"}),
             ),
         ),
     )

@@ -17,14 +17,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.models import Organisation, User
-from tranquillite.followups.effects import assign, close_file, statistic, when
+from tranquillite.followups.effects import assign, statistic
 from tranquillite.followups.engine import Step, Workflow, register
 from tranquillite.followups.models import FollowUpKind
 from tranquillite.followups.workflows.common import (
     DatedStepForm,
     case_workers,
     choose_from,
-    close_form,
+    close_step,
     date_field,
     note_field,
 )
@@ -98,13 +98,6 @@ class ContactForm(DatedStepForm):
     note = note_field()
 
 
-CloseForm = close_form(OUTCOMES)
-
-
-def _supported(data: dict[str, Any]) -> bool:
-    return bool(data["outcome"] in ("supported", "complaint_filed"))
-
-
 WORKFLOW = register(
     Workflow(
         kind=FollowUpKind.VICTIM_SUPPORT,
@@ -133,14 +126,11 @@ WORKFLOW = register(
                 form=ContactForm,
                 target=ORIENTED,
             ),
-            Step(
-                name="close",
-                label=_("Close the file"),
+            close_step(
                 sources=frozenset({REFERRED, ORIENTED}),
-                form=CloseForm,
                 target=CLOSED,
-                effects=(when(_supported, statistic(support_completed=True)), close_file),
-                right="followups.administer_follow_ups",
+                outcomes=OUTCOMES,
+                completed=frozenset({"supported", "complaint_filed"}),
             ),
         ),
     )
