@@ -39,7 +39,7 @@ def test_the_coordinator_prepares_and_holds_the_monitoring_committee(demo, new_t
     expect(tab.locator("main .lead")).to_have_text(CONTRACT)
     today = timezone.localdate()
     tab.get_by_label("À revoir d’ici le").fill(f"{today + timedelta(days=60):%Y-%m-%d}")
-    tab.get_by_role("button", name="Afficher").click()
+    tab.get_by_role("button", name="Afficher", exact=True).click()
     expect(tab.locator("main table tbody tr").first).to_be_visible()
     expect(tab.locator("main")).to_contain_text("Prochaines réunions des comités")
     check(tab, request, "review-list")

@@ -129,7 +129,7 @@ def test_the_coordinators_work_lists_and_the_statistics(demo, tab, request):
     expect(main).not_to_contain_text(PLANTED)
     check(tab, request, "statistics-this-year")
     tab.get_by_label("Année du signalement").select_option("2019")
-    tab.get_by_role("button", name="Afficher").click()
+    tab.get_by_role("button", name="Afficher", exact=True).click()
     sources = tab.locator("#table-source")
     expect(sources).to_contain_text("Signalements par origine")
     expect(sources.locator("tr", has_text="Bailleur social")).to_contain_text("< 5")
