@@ -102,3 +102,20 @@ def rao(minors, coordinator):
     return services.open_follow_up(
         actor=coordinator, body=minors, kind="law_reminder", data=referral(), new_person=boy()
     )
+
+
+def hearing_day_came(follow_up, *, sent_days_ago=10):
+    """Time passes after a summons (it must call to a future hearing): the letters were
+    sent `sent_days_ago` days ago for a hearing today, so that the hearing can be recorded
+    today on the day summoned (a hearing on another day asks for a reason)."""
+    from tranquillite.followups.models import DeadlineKind
+
+    summons = follow_up.events.filter(step="summon").latest("pk")
+    hearing_at = timezone.localtime().replace(hour=0, minute=1, second=0, microsecond=0)
+    summons.occurred_on = days_ago(sent_days_ago)
+    summons.data = {**summons.data, "hearing_at": hearing_at.isoformat()}
+    summons.save(update_fields=["occurred_on", "data"])
+    follow_up.deadlines.filter(kind=DeadlineKind.HEARING, done_on__isnull=True).update(
+        due_on=TODAY()
+    )
+    return follow_up

@@ -6,7 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from tests.followups.conftest import TODAY, boy, days_ago, referral, with_parent
+from tests.followups.conftest import (
+    TODAY,
+    boy,
+    days_ago,
+    hearing_day_came,
+    referral,
+    with_parent,
+)
 from tranquillite.followups import services
 from tranquillite.followups.effects import add_months
 from tranquillite.followups.engine import StepRefused, apply_step
@@ -24,14 +31,16 @@ def summon(actor, rao, mayor, days_ahead=10):
     # The summons goes to the parents too: a minor needs a legal guardian (followups/letters.py).
     with_parent(rao)
     hearing_at = timezone.localtime() + timedelta(days=days_ahead)
-    return step(
+    step(
         actor,
         rao,
         "summon",
+        occurred_on=TODAY().isoformat(),
         hearing_at=hearing_at.strftime("%Y-%m-%dT%H:%M"),
         place="Hôtel de ville, bureau du maire",
         presiding_official=mayor.pk,
     )
+    return hearing_day_came(rao)
 
 
 def agree(actor, rao):
@@ -85,6 +94,7 @@ def test_the_whole_path_from_referral_to_closure(rao, coordinator, mayor):
     assert set(due) == {"review_3_months", "review_6_months", "support_end", "review_12_months"}
     assert due["review_12_months"] > due["review_6_months"] > due["review_3_months"] > TODAY()
 
+    # The reviews are held early here (the day of the hearing): each says why.
     step(
         coordinator,
         rao,
@@ -92,6 +102,7 @@ def test_the_whole_path_from_referral_to_closure(rao, coordinator, mayor):
         occurred_on=TODAY().isoformat(),
         review="review_3_months",
         reoffended="False",
+        early_reason="new_facts",
     )
     with pytest.raises(StepRefused):  # the same review twice
         step(
@@ -101,6 +112,7 @@ def test_the_whole_path_from_referral_to_closure(rao, coordinator, mayor):
             occurred_on=TODAY().isoformat(),
             review="review_3_months",
             reoffended="False",
+            early_reason="new_facts",
         )
     step(
         coordinator,
@@ -109,6 +121,7 @@ def test_the_whole_path_from_referral_to_closure(rao, coordinator, mayor):
         occurred_on=TODAY().isoformat(),
         review="review_6_months",
         reoffended="True",
+        early_reason="moving_away",
     )
     step(
         coordinator,
@@ -128,6 +141,8 @@ def test_the_whole_path_from_referral_to_closure(rao, coordinator, mayor):
         True,
     )
     assert (stat.reoffended_6_months, stat.support_completed, stat.closed) == (True, True, True)
+    # ...and that review came early: the statistics know it.
+    assert (stat.review_6_months_early, stat.review_12_months_early) == (True, False)
     assert [e.step for e in rao.events.order_by("pk")] == [
         "refer",
         "consult_prosecutor",
@@ -205,7 +220,8 @@ def test_after_the_support_the_file_waits_for_the_review_at_12_months(rao, coord
     hearing_day = TODAY()
     twelve = rao.deadlines.get(kind=DeadlineKind.REVIEW_12_MONTHS)
     assert twelve.due_on == add_months(hearing_day, 12) and twelve.owner == coordinator
-    review = {"occurred_on": TODAY().isoformat(), "reoffended": "False"}
+    # Held the day of the hearing, before their window: with a reason.
+    review = {"occurred_on": TODAY().isoformat(), "reoffended": "False", "early_reason": "other"}
     step(coordinator, rao, "record_review", review="review_3_months", **review)
 
     # The support ends (completed): the file is watched, not closed; the end is met.
@@ -229,6 +245,7 @@ def test_after_the_support_the_file_waits_for_the_review_at_12_months(rao, coord
         occurred_on=TODAY().isoformat(),
         review="review_12_months",
         reoffended="True",
+        early_reason="moving_away",
     )
     stat.refresh_from_db()
     assert (stat.reoffended_6_months, stat.reoffended_12_months) == (False, True)
@@ -276,7 +293,8 @@ def test_steps_out_of_order_and_bad_answers_are_refused_with_reasons(rao, coordi
     agree(coordinator, rao)
     with pytest.raises(StepRefused) as bad:
         step(coordinator, rao, "summon", hearing_at="2001-01-01T10:00", place="x")
-    assert set(bad.value.form.errors) == {"hearing_at", "presiding_official"}
+    # The day the letters are sent is the step's date: it is required too.
+    assert set(bad.value.form.errors) == {"occurred_on", "hearing_at", "presiding_official"}
     summon(coordinator, rao, mayor)
     with pytest.raises(StepRefused) as bad:
         step(

@@ -51,6 +51,7 @@ def test_the_family_council_hears_the_parents_and_follows_the_measures(family_co
         coordinator,
         child,
         "plan_session",
+        occurred_on=TODAY().isoformat(),
         session_at=session_at.strftime("%Y-%m-%dT%H:%M"),
         place="Mairie",
     )
@@ -84,6 +85,7 @@ def test_parents_who_refuse_the_measures_close_the_file(family_council, coordina
         coordinator,
         child,
         "plan_session",
+        occurred_on=TODAY().isoformat(),
         session_at=session_at.strftime("%Y-%m-%dT%H:%M"),
         place="Mairie",
     )
@@ -133,6 +135,7 @@ def test_individual_support_with_actions_and_reviews(minors, coordinator, territ
         occurred_on=TODAY().isoformat(),
         review="review_6_months",
         reoffended="False",
+        early_reason="new_facts",
     )
     assert file.statistic.reoffended_6_months is False
 

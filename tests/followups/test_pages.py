@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.access_log import access_rows, assert_access_logged
 from tests.factories import member
-from tests.followups.conftest import TODAY, boy, days_ago, referral
+from tests.followups.conftest import TODAY, boy, days_ago, hearing_day_came, referral
 from tranquillite.accounts.roles import Role
 from tranquillite.audit.models import AccessAction, AccessLogEntry
 from tranquillite.followups import services
@@ -58,19 +58,21 @@ def summoned(rao, coordinator, mayor):
         answer="agreement",
     )
     hearing_at = timezone.localtime() + timedelta(days=10)
-    return take(
+    take(
         coordinator,
         rao,
         "summon",
+        occurred_on=TODAY().isoformat(),
         hearing_at=hearing_at.strftime("%Y-%m-%dT%H:%M"),
         place="Hôtel de ville",
         presiding_official=mayor.pk,
     )
+    return hearing_day_came(rao)
 
 
 def hearing(**overrides):
     data = {
-        "occurred_on": days_ago(2).isoformat(),
+        "occurred_on": TODAY().isoformat(),
         "parents_present": "one",
         "recalled": ["school_attendance"],
         "commitments": "Assiduité au collège.",
@@ -232,6 +234,7 @@ def test_the_file_page_costs_the_same_queries_however_long_its_history(
             occurred_on=TODAY().isoformat(),
             review=review,
             reoffended="False",
+            early_reason="new_facts",
         )
     LegalGuardian.objects.create(
         territory=rao.territory,

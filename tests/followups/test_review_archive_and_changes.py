@@ -28,7 +28,13 @@ def close(coordinator, follow_up):
         actor=coordinator,
         follow_up=follow_up,
         step_name="close",
-        data={"occurred_on": days_ago(1).isoformat(), "outcome": "withdrawn"},
+        data={
+            "occurred_on": days_ago(1).isoformat(),
+            "outcome": "withdrawn",
+            # Any support action still in progress stays so, with a reason.
+            "close_anyway": "on",
+            "close_anyway_reason": "Dossier retiré",
+        },
     )
     follow_up.refresh_from_db()
     return follow_up

@@ -46,6 +46,7 @@ def summon(actor, rao, official, days_ahead=10):
         actor,
         rao,
         "summon",
+        occurred_on=TODAY().isoformat(),
         hearing_at=hearing_time(days_ahead).strftime("%Y-%m-%dT%H:%M"),
         place=PLACE,
         presiding_official=official.pk,
@@ -283,11 +284,25 @@ def test_the_family_council_convenes_each_parent(family_council, coordinator, se
     )
     session_at = hearing_time(7).strftime("%Y-%m-%dT%H:%M")
     with pytest.raises(ValidationError) as refused:
-        step(coordinator, child, "plan_session", session_at=session_at, place="Mairie, salle 2")
+        step(
+            coordinator,
+            child,
+            "plan_session",
+            occurred_on=TODAY().isoformat(),
+            session_at=session_at,
+            place="Mairie, salle 2",
+        )
     assert "avant de programmer la séance" in str(refused.value)
     assert child.state == "referred" and stored_files(settings.MEDIA_ROOT) == []
     mother, father = add_parents(child)
-    step(coordinator, child, "plan_session", session_at=session_at, place="Mairie, salle 2")
+    step(
+        coordinator,
+        child,
+        "plan_session",
+        occurred_on=TODAY().isoformat(),
+        session_at=session_at,
+        place="Mairie, salle 2",
+    )
     documents = child.documents.order_by("mail__sequence")
     assert [d.guardian for d in documents] == [father, mother]
     mail = documents[0].mail

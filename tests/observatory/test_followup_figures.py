@@ -130,9 +130,43 @@ def test_the_key_figures_match_the_handmade_cohort(cohort):
         "Accompagnement mené à terme": "7",
         "Bilan à 6 mois fait": "8",
         "Réitération à 6 mois": "< 5",  # 2
+        "Bilan anticipé (avant 6 mois)": "0",
         "Bilan à 12 mois fait": "6",
         "Réitération à 12 mois": "< 5",  # 1
+        "Bilan anticipé (avant 12 mois)": "0",
     }
+
+
+def test_a_review_held_before_its_window_is_counted_apart_never_as_a_figure(cohort):
+    # 6 files reviewed "at 6 and 12 months" the day of their hearing, all reoffending: they
+    # say nothing of reoffending at 6 or 12 months (followups/workflows/common.py).
+    shadow(
+        cohort,
+        6,
+        summoned=True,
+        heard=True,
+        reoffended_6_months=True,
+        review_6_months_early=True,
+        reoffended_12_months=True,
+        review_12_months_early=True,
+    )
+    figures_of_2025 = key(figures.figures_for(cohort, "law_reminder", 2025))
+    assert figures_of_2025["Bilan à 6 mois fait"] == "8"
+    assert figures_of_2025["Bilan anticipé (avant 6 mois)"] == "6"
+    assert figures_of_2025["Bilan à 12 mois fait"] == "6"
+    assert figures_of_2025["Bilan anticipé (avant 12 mois)"] == "6"
+
+
+def test_the_share_without_reoffending_leaves_early_reviews_out(db):
+    from tests.factories import TerritoryFactory
+
+    territory = TerritoryFactory()
+    shadow(territory, 5, reoffended_6_months=False)
+    shadow(territory, 6, reoffended_6_months=True, review_6_months_early=True)
+    share = figures.share_without_reoffending_6_months(
+        territory, date(2025, 1, 1), date(2025, 12, 31)
+    )
+    assert share == Decimal("100.00")  # 5 of 5; 5 of 11 if the early ones counted
 
 
 def test_referrals_by_source_withhold_a_second_cell(cohort):
@@ -188,6 +222,7 @@ def test_other_kinds_show_only_their_figures(cohort):
         "Accompagnement mené à terme",
         "Bilan à 6 mois fait",
         "Réitération à 6 mois",
+        "Bilan anticipé (avant 6 mois)",
     ]
     assert key(result)["Signalements"] == "< 5"
 

@@ -12,6 +12,7 @@ from tests.followups.conftest import (  # noqa: F401  (fixtures)
     boy,
     days_ago,
     family_council,
+    hearing_day_came,
     mayor,
     minors,
     police,
@@ -92,10 +93,12 @@ def full_file(rao, coordinator, police, mayor, victims, media):  # noqa: F811
         coordinator,
         rao,
         "summon",
+        occurred_on=TODAY().isoformat(),
         hearing_at=(timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         place="Hôtel de ville",
         presiding_official=mayor.pk,
     )
+    hearing_day_came(rao)
     step(
         coordinator,
         rao,

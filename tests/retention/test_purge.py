@@ -53,7 +53,16 @@ def purge(day, *options):
 
 
 def close(coordinator, follow_up, outcome="support_completed"):
-    return step(coordinator, follow_up, "close", occurred_on=TODAY().isoformat(), outcome=outcome)
+    # Its support action is still in progress: closed anyway, with a reason.
+    return step(
+        coordinator,
+        follow_up,
+        "close",
+        occurred_on=TODAY().isoformat(),
+        outcome=outcome,
+        close_anyway="on",
+        close_anyway_reason="Fin du suivi décidée en réunion",
+    )
 
 
 def everything_mentioning(text):

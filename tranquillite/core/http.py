@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from tranquillite.core.models import Territory
 
@@ -17,6 +18,18 @@ def current_territory(request: HttpRequest) -> Territory:
 def error_text(error: ValidationError | PermissionDenied) -> str:
     """A service's refusal as one sentence for a flash message."""
     return " ".join(getattr(error, "messages", [str(error)]))
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go back to: the `next` the page was given (POST, else GET) when it is an
+    address of this site, else `default` — never another site (an open redirect would
+    let a forged link send a signed-in user anywhere)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
 
 
 def absolute_url(path: str) -> str:

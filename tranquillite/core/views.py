@@ -6,7 +6,6 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tranquillite.core import services
 from tranquillite.core.decorators import require_right
 from tranquillite.core.forms import NeighbourhoodForm, TerritorySettingsForm
-from tranquillite.core.http import current_territory
+from tranquillite.core.http import current_territory, safe_next
 from tranquillite.core.middleware import SESSION_TERRITORY
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.core.navigation import home_figures_for
@@ -101,10 +100,7 @@ def switch_territory(request: HttpRequest) -> HttpResponse:
         Territory.objects.for_user(request.user), public_id=request.POST.get("territory")
     )
     request.session[SESSION_TERRITORY] = str(territory.public_id)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = reverse("core:home")
-    return HttpResponseRedirect(next_url)
+    return HttpResponseRedirect(safe_next(request, reverse("core:home")))
 
 
 @require_GET

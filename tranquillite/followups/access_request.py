@@ -159,6 +159,8 @@ def _step_details(
         if name == "occurred_on":  # the step's date, shown already
             continue
         field = fields.get(name)
+        if field is None:
+            continue  # an answer for the step's effects only, not something the form asked
         details.append(
             {
                 "label": str(field.label) if field is not None and field.label else name,
@@ -272,13 +274,120 @@ def grouped_readers(readers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
+def file_summary(
+    follow_up: FollowUp,
+    *,
+    users: _Names | None = None,
+    guardian_names: dict[int, str] | None = None,
+    records: dict[tuple[str, str], str] | None = None,
+) -> dict[str, Any]:
+    """One follow-up in plain words (dates as dates): its facts, the timeline of its steps,
+    deadlines, support actions and documents. What the access-request export shows for each
+    file, and the printed summary of a file (views.follow_up_print). `records`, when given,
+    receives what each record is for the "who read" list."""
+    person = follow_up.person
+    users = users or _Names()
+    if guardian_names is None:
+        guardian_names = {guardian.pk: str(guardian) for guardian in person.guardians.all()}
+    records = {} if records is None else records
+    workflow = workflow_for(follow_up.kind)
+    records[("followups.followup", str(follow_up.public_id))] = _("File %(number)s") % {
+        "number": follow_up.case_number
+    }
+    timeline = []
+    # In the order the steps were taken; a step dated by a future appointment (a
+    # summons) is shown on the day it was taken, the appointment among its details.
+    for event in sorted(follow_up.events.all(), key=lambda e: (e.recorded_at, e.pk)):
+        label, details = _step_details(workflow, event.step, event.data, users)
+        timeline.append(
+            {
+                "date": event.occurred_on
+                if "occurred_on" in event.data or event.step == "refer"
+                else timezone.localdate(event.recorded_at),
+                "step": label,
+                "state": workflow.state_label(event.to_state),
+                "details": details,
+            }
+        )
+    documents = []
+    for document in follow_up.documents.all():
+        addressee = (
+            guardian_names.get(document.guardian_id, "") if document.guardian_id else str(person)
+        )
+        records[("followups.casedocument", str(document.public_id))] = _(
+            "Document of file %(number)s: %(kind)s (%(addressee)s)"
+        ) % {
+            "number": follow_up.case_number,
+            "kind": document.get_kind_display(),
+            "addressee": addressee,
+        }
+        documents.append(
+            {
+                "public_id": str(document.public_id),
+                "kind": document.get_kind_display(),
+                "created_at": timezone.localtime(document.created_at),
+                "addressee": addressee,
+                "mail_number": document.mail.number if document.mail else "",
+            }
+        )
+    return {
+        "public_id": str(follow_up.public_id),
+        "case_number": follow_up.case_number,
+        "kind": follow_up.get_kind_display(),
+        "body": follow_up.body.name,
+        "state": workflow.state_label(follow_up.state),
+        "source": workflow.label_of(workflow.sources, follow_up.source),
+        "facts": workflow.label_of(workflow.facts, follow_up.facts) if follow_up.facts else "",
+        "facts_place": follow_up.facts_place,
+        "summary": follow_up.summary,
+        "opened_on": follow_up.opened_on,
+        "closed_on": follow_up.closed_on,
+        "outcome": workflow.label_of(workflow.outcomes, follow_up.outcome)
+        if follow_up.outcome
+        else "",
+        "destroy_on": follow_up.destroy_on
+        or destroy_on(birth_date=person.birth_date, closed_on=follow_up.closed_on),
+        "archived": follow_up.is_archived,
+        "restriction": {
+            "since": timezone.localtime(follow_up.restricted_at),
+            "reason": follow_up.restriction_reason,
+        }
+        if follow_up.restricted_at
+        else None,
+        "case_worker": _user_name(follow_up.case_worker),
+        "presiding_official": _user_name(follow_up.presiding_official),
+        "timeline": timeline,
+        "deadlines": [
+            {
+                "kind": deadline.get_kind_display(),
+                "due_on": deadline.due_on,
+                "done_on": deadline.done_on,
+            }
+            for deadline in follow_up.deadlines.all()
+        ],
+        "support_actions": [
+            {
+                "for": action.get_beneficiary_display(),
+                "action": action.get_kind_display(),
+                "partner": action.partner.name if action.partner else "",
+                "starts_on": action.starts_on,
+                "ends_on": action.ends_on,
+                "result": action.get_result_display(),
+                "note": action.note,
+            }
+            for action in follow_up.actions.all()
+        ],
+        "documents": documents,
+    }
+
+
 def collect(person: Person, *, exported_by: Any, reason: str) -> dict[str, Any]:
     """Everything held about `person`, as plain data (dates as date objects)."""
     guardians = list(LegalGuardian.objects.filter(person=person).order_by("pk"))
     merges = list(PersonMerge.objects.filter(survivor=person).order_by("merged_at"))
     follow_ups = list(
         FollowUp.objects.filter(person=person)
-        .select_related("body", "case_worker", "presiding_official")
+        .select_related("body", "person", "case_worker", "presiding_official")
         .prefetch_related("events", "deadlines", "actions__partner", "documents__mail")
         .order_by("opened_on", "pk")
     )
@@ -298,103 +407,10 @@ def collect(person: Person, *, exported_by: Any, reason: str) -> dict[str, Any]:
             "Legal guardian: %(name)s"
         ) % {"name": guardian}
 
-    files = []
-    for follow_up in follow_ups:
-        workflow = workflow_for(follow_up.kind)
-        records[("followups.followup", str(follow_up.public_id))] = _("File %(number)s") % {
-            "number": follow_up.case_number
-        }
-        timeline = []
-        # In the order the steps were taken; a step dated by a future appointment (a
-        # summons) is shown on the day it was taken, the appointment among its details.
-        for event in sorted(follow_up.events.all(), key=lambda e: (e.recorded_at, e.pk)):
-            label, details = _step_details(workflow, event.step, event.data, users)
-            timeline.append(
-                {
-                    "date": event.occurred_on
-                    if "occurred_on" in event.data or event.step == "refer"
-                    else timezone.localdate(event.recorded_at),
-                    "step": label,
-                    "state": workflow.state_label(event.to_state),
-                    "details": details,
-                }
-            )
-        documents = []
-        for document in follow_up.documents.all():
-            addressee = (
-                guardian_names.get(document.guardian_id, "")
-                if document.guardian_id
-                else str(person)
-            )
-            records[("followups.casedocument", str(document.public_id))] = _(
-                "Document of file %(number)s: %(kind)s (%(addressee)s)"
-            ) % {
-                "number": follow_up.case_number,
-                "kind": document.get_kind_display(),
-                "addressee": addressee,
-            }
-            documents.append(
-                {
-                    "public_id": str(document.public_id),
-                    "kind": document.get_kind_display(),
-                    "created_at": timezone.localtime(document.created_at),
-                    "addressee": addressee,
-                    "mail_number": document.mail.number if document.mail else "",
-                }
-            )
-        files.append(
-            {
-                "public_id": str(follow_up.public_id),
-                "case_number": follow_up.case_number,
-                "kind": follow_up.get_kind_display(),
-                "body": follow_up.body.name,
-                "state": workflow.state_label(follow_up.state),
-                "source": workflow.label_of(workflow.sources, follow_up.source),
-                "facts": workflow.label_of(workflow.facts, follow_up.facts)
-                if follow_up.facts
-                else "",
-                "facts_place": follow_up.facts_place,
-                "summary": follow_up.summary,
-                "opened_on": follow_up.opened_on,
-                "closed_on": follow_up.closed_on,
-                "outcome": workflow.label_of(workflow.outcomes, follow_up.outcome)
-                if follow_up.outcome
-                else "",
-                "destroy_on": follow_up.destroy_on
-                or destroy_on(birth_date=person.birth_date, closed_on=follow_up.closed_on),
-                "archived": follow_up.is_archived,
-                "restriction": {
-                    "since": timezone.localtime(follow_up.restricted_at),
-                    "reason": follow_up.restriction_reason,
-                }
-                if follow_up.restricted_at
-                else None,
-                "case_worker": _user_name(follow_up.case_worker),
-                "presiding_official": _user_name(follow_up.presiding_official),
-                "timeline": timeline,
-                "deadlines": [
-                    {
-                        "kind": deadline.get_kind_display(),
-                        "due_on": deadline.due_on,
-                        "done_on": deadline.done_on,
-                    }
-                    for deadline in follow_up.deadlines.all()
-                ],
-                "support_actions": [
-                    {
-                        "for": action.get_beneficiary_display(),
-                        "action": action.get_kind_display(),
-                        "partner": action.partner.name if action.partner else "",
-                        "starts_on": action.starts_on,
-                        "ends_on": action.ends_on,
-                        "result": action.get_result_display(),
-                        "note": action.note,
-                    }
-                    for action in follow_up.actions.all()
-                ],
-                "documents": documents,
-            }
-        )
+    files = [
+        file_summary(follow_up, users=users, guardian_names=guardian_names, records=records)
+        for follow_up in follow_ups
+    ]
 
     changes = sorted(
         [

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -50,23 +50,56 @@ class StepContext:
 Effect = Callable[[StepContext], None]
 
 
+# How far from today a date typed in a follow-up may be: a file lives a few years at most
+# (3 years in the archive, never past the 25th birthday: retention.py), so a year 0001 or
+# 9999 is a typing slip, refused with a message rather than stored (or crashing a page).
+OLDEST_DAYS = 3 * 366
+FURTHEST_DAYS = 366
+
+
+def check_plausible(day: date) -> date:
+    """A date of a follow-up, bounded to what makes sense (see OLDEST_DAYS)."""
+    today = timezone.localdate()
+    if day < today - timedelta(days=OLDEST_DAYS):
+        raise forms.ValidationError(_("This date is more than three years ago: check the year."))
+    if day > today + timedelta(days=FURTHEST_DAYS):
+        raise forms.ValidationError(_("This date is more than a year ahead: check the year."))
+    return day
+
+
 class StepForm(forms.Form):
     """Base of every step's form: knows the follow-up (for choices that depend on it)."""
 
     # Each form says which of its fields is the step's date (shown on the timeline).
     date_field = "occurred_on"
+    # Fields the form fills itself in `clean` (e.g. "this review came early"): declared so
+    # that the history labels them, never shown nor typed.
+    computed_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, follow_up: FollowUp, **kwargs: Any) -> None:
         self.follow_up = follow_up
         super().__init__(*args, **kwargs)
+        for name in self.computed_fields:
+            del self.fields[name]
+        # Most steps are recorded the day they happen: the date starts at today (editable);
+        # a form may propose a likelier day (the hearing: the day it was summoned for).
+        date_field = self.fields.get(self.date_field)
+        if isinstance(date_field, forms.DateField) and date_field.initial is None:
+            self.initial.setdefault(self.date_field, self.likely_date())
+
+    def likely_date(self) -> date:
+        return timezone.localdate()
 
 
 class ReferralForm(forms.Form):
     """What every referral records; a kind's workflow may add its own checks (RAO: no
     complaint, no proceedings). The closed lists come from the workflow."""
 
+    # Most referrals are typed the day they arrive: today, editable.
     opened_on = forms.DateField(
-        label=_lazy("Referral date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_lazy("Referral date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
     )
     source = forms.ChoiceField(label=_lazy("Source"))
     facts = forms.ChoiceField(label=_lazy("Facts"), required=False)
@@ -97,7 +130,7 @@ class ReferralForm(forms.Form):
         day: date = self.cleaned_data["opened_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
-        return day
+        return check_plausible(day)
 
 
 @dataclass(frozen=True)

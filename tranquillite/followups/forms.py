@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.models import Organisation
@@ -126,6 +127,9 @@ class SupportActionForm(forms.ModelForm[SupportAction]):
         partner.queryset = Organisation.objects.filter(
             territory=territory, is_active=True
         ).order_by("name")
+        if self.instance.pk is None:
+            # A new action most often starts the day it is added (editable).
+            self.initial.setdefault("starts_on", timezone.localdate())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -151,7 +155,33 @@ class RestrictionForm(forms.Form):
     )
 
 
-class DocumentReasonForm(forms.Form):
+class _PrintReasonForm(forms.Form):
+    """A print of nominative data says why, from a closed list (kept in the access log)."""
+
+    REASONS: tuple[tuple[str, Any], ...] = ()
+    reason = forms.ChoiceField(label=_("Why do you print it?"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = self.REASONS  # type: ignore[attr-defined]
+
+    def reason_text(self) -> str:
+        return str(dict(self.REASONS)[self.cleaned_data["reason"]])
+
+
+class FilePrintForm(_PrintReasonForm):
+    """Printing the whole file (views.follow_up_print)."""
+
+    REASONS = (
+        ("", _("Reason for printing…")),
+        ("hearing", _("For the hearing")),
+        ("review", _("For a review with the family")),
+        ("case_worker", _("For the case worker's meeting with the young person")),
+        ("handover", _("To hand the file over to a new case worker")),
+    )
+
+
+class DocumentReasonForm(_PrintReasonForm):
     """Downloading a document is a print of nominative data: it says why."""
 
     REASONS = (
@@ -161,10 +191,7 @@ class DocumentReasonForm(forms.Form):
         ("checking", _("To check its content")),
         ("hearing", _("For the hearing")),
     )
-    reason = forms.ChoiceField(label=_("Why do you download it?"), choices=REASONS)
-
-    def reason_text(self) -> str:
-        return str(dict(self.REASONS)[self.cleaned_data["reason"]])
+    reason = forms.ChoiceField(label=_("Why do you download it?"))
 
 
 class ListFilterForm(forms.Form):

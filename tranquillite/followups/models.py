@@ -338,6 +338,10 @@ class CaseStatistic(TerritoryScopedModel):
     # None: not known yet (the review is not due or not held).
     reoffended_6_months = models.BooleanField(null=True)
     reoffended_12_months = models.BooleanField(null=True)
+    # The review was held before its window (workflows/common.py, REVIEW_WINDOW_DAYS), with a
+    # reason: its answer is not a 6- or 12-month figure, and the observatory counts it apart.
+    review_6_months_early = models.BooleanField(default=False)
+    review_12_months_early = models.BooleanField(default=False)
     outcome = models.CharField(max_length=30, blank=True)
     closed = models.BooleanField(default=False)
 

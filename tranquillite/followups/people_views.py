@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory, error_text
+from tranquillite.core.http import current_territory, error_text, safe_next
 from tranquillite.followups.forms import PersonForm, PersonSearchForm, with_choice_groups
 from tranquillite.followups.selectors import follow_ups_of_people
 from tranquillite.followups.views import archive_reason
@@ -128,6 +128,8 @@ def guardian_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
         raise Http404
+    # Back where the user came from (the follow-up's page), if that is on this site.
+    back = safe_next(request, _person_url(person))
     form = GuardianForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,10 +138,12 @@ def guardian_add(request: HttpRequest, public_id: Any) -> HttpResponse:
             form.add_error(None, error_text(error))
         else:
             messages.success(request, _("The legal guardian is added."))
-            return HttpResponseRedirect(_person_url(person))
+            return HttpResponseRedirect(back)
     record_access(request, AccessAction.READ, [person])
     return render(
-        request, "people/guardian_form.html", {"person": person, "form": form, "new": True}
+        request,
+        "people/guardian_form.html",
+        {"person": person, "form": form, "new": True, "back": back},
     )
 
 
@@ -151,14 +155,17 @@ def guardian_edit(request: HttpRequest, public_id: Any, guardian_id: Any) -> Htt
     guardian: LegalGuardian | None = person.guardians.filter(public_id=guardian_id).first()
     if guardian is None:
         raise Http404
+    back = safe_next(request, _person_url(person))
     form = GuardianForm(request.POST if request.method == "POST" else None, instance=guardian)
     if request.method == "POST" and form.is_valid():
         services.update_guardian(actor=request.user, guardian=guardian, **form.cleaned_data)
         messages.success(request, _("The legal guardian is updated."))
-        return HttpResponseRedirect(_person_url(person))
+        return HttpResponseRedirect(back)
     record_access(request, AccessAction.READ, [person, guardian])
     return render(
-        request, "people/guardian_form.html", {"person": person, "form": form, "new": False}
+        request,
+        "people/guardian_form.html",
+        {"person": person, "form": form, "new": False, "back": back},
     )
 
 

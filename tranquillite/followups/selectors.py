@@ -229,7 +229,7 @@ def _model_values(
 
 def timeline(follow_up: FollowUp) -> list[TimelineEntry]:
     workflow = workflow_for(follow_up.kind)
-    # In the order the steps were taken (a summons is dated by its hearing, still to come).
+    # In the order the steps were taken (older summonses were dated by their hearing).
     events = list(follow_up.events.select_related("recorded_by").order_by("recorded_at", "pk"))
     forms_by_event = [(event, _step_form(workflow, event.step)) for event in events]
     loaded = [follow_up.case_worker, follow_up.presiding_official]
@@ -253,6 +253,8 @@ def timeline(follow_up: FollowUp) -> list[TimelineEntry]:
         date_field = form.date_field if form is not None else "occurred_on"
         for name, value in event.data.items():
             field_ = form.fields.get(name) if form is not None else None
+            if form is not None and field_ is None:
+                continue  # an answer for the step's effects only (e.g. each action's ending)
             if name in (date_field, "occurred_on", "opened_on") and not isinstance(
                 field_, forms.DateTimeField
             ):

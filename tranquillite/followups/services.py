@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tranquillite.followups import retention
-from tranquillite.followups.engine import StepRefused, may_act, workflow_for
+from tranquillite.followups.engine import StepRefused, check_plausible, may_act, workflow_for
 from tranquillite.followups.models import (
     CASE_PREFIXES,
     CaseStatistic,
@@ -161,10 +161,18 @@ def add_support_action(*, actor: Any, follow_up: FollowUp, **fields: Any) -> Sup
     action.full_clean(exclude=["territory", "follow_up"])
     if action.partner is not None and action.partner.territory_id != follow_up.territory_id:
         raise ValidationError(_("This organisation does not belong to this territory."))
-    if action.ends_on and action.ends_on < action.starts_on:
-        raise ValidationError(_("The action cannot end before it starts."))
+    _check_action_dates(action)
     action.save()
     return action
+
+
+def _check_action_dates(action: SupportAction) -> None:
+    """Every write path of an action's dates (the form, the demo, later the API)."""
+    check_plausible(action.starts_on)
+    if action.ends_on:
+        check_plausible(action.ends_on)
+    if action.ends_on and action.ends_on < action.starts_on:
+        raise ValidationError(_("The action cannot end before it starts."))
 
 
 @transaction.atomic
@@ -172,9 +180,8 @@ def update_support_action(*, actor: Any, action: SupportAction, **fields: Any) -
     _require_open(actor, action.follow_up)
     for name, value in fields.items():
         setattr(action, name, value)
-    if action.ends_on and action.ends_on < action.starts_on:
-        raise ValidationError(_("The action cannot end before it starts."))
     action.full_clean(exclude=["territory", "follow_up"])
+    _check_action_dates(action)
     action.save()
     return action
 

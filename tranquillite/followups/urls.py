@@ -11,6 +11,8 @@ urlpatterns = [
     path("travail/equipe/", views.team_worklist, name="team_worklist"),
     path("<uuid:public_id>/", views.follow_up_detail, name="detail"),
     path("<uuid:public_id>/etapes/<slug:step>/", views.follow_up_step, name="step"),
+    path("<uuid:public_id>/cloture/", views.follow_up_closed, name="closed"),
+    path("<uuid:public_id>/imprimer/", views.follow_up_print, name="print"),
     path("<uuid:public_id>/actions/", views.action_add, name="action_add"),
     path("<uuid:public_id>/actions/<int:action_id>/", views.action_edit, name="action_edit"),
     path(

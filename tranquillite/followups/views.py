@@ -27,7 +27,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,12 +37,13 @@ from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory, error_text
-from tranquillite.followups import retention, selectors, services, worklists
+from tranquillite.followups import access_request, retention, selectors, services, worklists
 from tranquillite.followups.engine import StepRefused, Workflow, apply_step, workflow_for
 from tranquillite.followups.forms import (
     ArchiveReasonForm,
     ChooseBodyForm,
     DocumentReasonForm,
+    FilePrintForm,
     ListFilterForm,
     NewPersonForm,
     PersonSearchForm,
@@ -51,6 +52,7 @@ from tranquillite.followups.forms import (
     with_choice_groups,
 )
 from tranquillite.followups.models import FollowUp, FollowUpKind, SupportAction
+from tranquillite.letters.rendering import letterhead, render_pdf
 from tranquillite.people.models import Person
 from tranquillite.people.selectors import person_for, possible_duplicates, search_people
 
@@ -355,6 +357,7 @@ def follow_up_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             # The add-an-action form is a page of its own: its list of organisations would
             # cost this page a query (docs/benchmarks.md).
             "document_form": DocumentReasonForm(),
+            "print_form": FilePrintForm(),
             "restriction_form": (
                 RestrictionForm()
                 if administers and not follow_up.is_archived and not follow_up.is_restricted
@@ -394,6 +397,8 @@ def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpRespo
             form.add_error(None, error_text(error))
         else:
             messages.success(request, _("“%(step)s” is recorded.") % {"step": the_step.label})
+            if the_step.name == CLOSE_STEP:
+                return HttpResponseRedirect(reverse("followups:closed", args=[follow_up.public_id]))
             return HttpResponseRedirect(_detail_url(follow_up))
     else:
         form = the_step.form(follow_up=follow_up)
@@ -407,6 +412,92 @@ def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpRespo
             "state_label": workflow.state_label(follow_up.state),
         },
     )
+
+
+# --- Right after closure -------------------------------------------------------------------
+
+CLOSE_STEP = "close"
+
+
+@require_right(RIGHT, hide=True)
+def follow_up_closed(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The closure's confirmation: what was just decided, without opening the archive.
+
+    Issue 11, item 7 — of the two ways offered, this one: the file moves to the archive at
+    closure and opens only for a stated reason (CNIL AU-038; docs/roles.md). A day of grace
+    during which an archived file reads like an open one would be a second rule for the same
+    state, one more branch in every check of the archive (pages, people, documents), and a
+    window in which the log says READ for a file that is archived. What the coordinator wants
+    a minute after closing — did it close right, with which outcome, when is it destroyed,
+    what became of the support actions — is the closure itself: shown here, to whoever
+    recorded it, on the day of closure only; later (or to anyone else) this address leads to
+    the file's page and its archive rules. The page names the case by number, no person.
+    """
+    follow_up = _visible_or_404(request, public_id)
+    closure = (
+        follow_up.events.filter(step=CLOSE_STEP, recorded_by=request.user.pk)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    today = timezone.localdate()
+    if (
+        not follow_up.is_archived
+        or closure is None
+        or timezone.localdate(closure.recorded_at) != today
+    ):
+        return HttpResponseRedirect(_detail_url(follow_up))
+    record_access(request, AccessAction.ARCHIVE_READ, [follow_up], reason="closure_summary")
+    entry = next(entry for entry in selectors.timeline(follow_up) if entry.event.pk == closure.pk)
+    return render(
+        request,
+        "followups/closed.html",
+        {
+            "follow_up": follow_up,
+            "closure": entry,
+            "actions": selectors.support_actions(follow_up),
+        },
+    )
+
+
+# --- The printed file -----------------------------------------------------------------------
+
+
+@require_POST
+@require_right(RIGHT, hide=True)
+def follow_up_print(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The whole file on paper (PDF) for the coordinator or the case worker: a print of
+    nominative data, written to the access log with its reason before anything leaves (CNIL
+    AU-038: every print is logged). Same pieces as the access-request export (the file's
+    summary, its paper style) and the letters' letterhead and renderer."""
+    follow_up = _visible_or_404(request, public_id)
+    if follow_up.is_archived and not archive_reason(request, follow_up):
+        return HttpResponseRedirect(_detail_url(follow_up))
+    form = FilePrintForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you print this file."))
+        return HttpResponseRedirect(_detail_url(follow_up) + "#print")
+    person = follow_up.person
+    guardians = list(person.guardians.all())
+    user: Any = request.user
+    record_access(
+        request, AccessAction.PRINT, [follow_up, person, *guardians], reason=form.reason_text()
+    )
+    pdf = render_pdf(
+        "followups/pdf/file.html",
+        {
+            **letterhead(follow_up.territory),
+            "language": translation.get_language(),
+            "file": access_request.file_summary(follow_up),
+            "person": person,
+            "guardians": guardians,
+            "printed_by": user.get_full_name() or user.email,
+            "printed_at": timezone.localtime(),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{follow_up.case_number}-{timezone.localdate():%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- Support actions ------------------------------------------------------------------------

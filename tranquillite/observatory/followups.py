@@ -51,10 +51,32 @@ FIGURES: dict[str, tuple[Label, Q]] = {
     "parents_present": (_("Parents present"), Q(parents_present=True)),
     "support_started": (_("Support opened"), Q(support_started=True)),
     "support_completed": (_("Support completed"), Q(support_completed=True)),
-    "reviewed_6": (_("Reviewed at 6 months"), Q(reoffended_6_months__isnull=False)),
-    "reoffended_6": (_("Reoffended at 6 months"), Q(reoffended_6_months=True)),
-    "reviewed_12": (_("Reviewed at 12 months"), Q(reoffended_12_months__isnull=False)),
-    "reoffended_12": (_("Reoffended at 12 months"), Q(reoffended_12_months=True)),
+    # A review held before its window (with a reason, followups/workflows/common.py) says
+    # nothing of reoffending at 6 or 12 months: it is counted apart, never in the figure.
+    "reviewed_6": (
+        _("Reviewed at 6 months"),
+        Q(reoffended_6_months__isnull=False, review_6_months_early=False),
+    ),
+    "reoffended_6": (
+        _("Reoffended at 6 months"),
+        Q(reoffended_6_months=True, review_6_months_early=False),
+    ),
+    "reviewed_6_early": (
+        _("Reviewed early (before 6 months)"),
+        Q(reoffended_6_months__isnull=False, review_6_months_early=True),
+    ),
+    "reviewed_12": (
+        _("Reviewed at 12 months"),
+        Q(reoffended_12_months__isnull=False, review_12_months_early=False),
+    ),
+    "reoffended_12": (
+        _("Reoffended at 12 months"),
+        Q(reoffended_12_months=True, review_12_months_early=False),
+    ),
+    "reviewed_12_early": (
+        _("Reviewed early (before 12 months)"),
+        Q(reoffended_12_months__isnull=False, review_12_months_early=True),
+    ),
 }
 
 # The figures that mean something for each kind (the others are always zero).
@@ -73,6 +95,7 @@ FIGURES_BY_KIND: dict[str, tuple[str, ...]] = {
         "support_completed",
         "reviewed_6",
         "reoffended_6",
+        "reviewed_6_early",
     ),
     FollowUpKind.VICTIM_SUPPORT: ("referrals", "support_started", "support_completed"),
 }
@@ -271,9 +294,13 @@ class NoFileReviewed(sources.Withheld):
     nothing is not 0 %); the month gets no value."""
 
 
-def _share_without_reoffending(field: str) -> Callable[[Territory, date, date], Decimal]:
+def _share_without_reoffending(
+    field: str, early: str
+) -> Callable[[Territory, date, date], Decimal]:
     def compute(territory: Territory, start: date, end: date) -> Decimal:
         cohort = _referred_between(territory, start, end, FollowUpKind.LAW_REMINDER)
+        # Early reviews (before their window) are not a figure at 6 or 12 months.
+        cohort = cohort.exclude(**{early: True})
         counts = cohort.aggregate(
             reviewed=Count("pk", filter=Q(**{f"{field}__isnull": False})),
             clean=Count("pk", filter=Q(**{field: False})),
@@ -290,5 +317,9 @@ def _share_without_reoffending(field: str) -> Callable[[Territory, date, date], 
     return compute
 
 
-share_without_reoffending_6_months = _share_without_reoffending("reoffended_6_months")
-share_without_reoffending_12_months = _share_without_reoffending("reoffended_12_months")
+share_without_reoffending_6_months = _share_without_reoffending(
+    "reoffended_6_months", "review_6_months_early"
+)
+share_without_reoffending_12_months = _share_without_reoffending(
+    "reoffended_12_months", "review_12_months_early"
+)

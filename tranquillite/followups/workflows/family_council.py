@@ -28,7 +28,7 @@ from tranquillite.followups.effects import (
     statistic,
     when,
 )
-from tranquillite.followups.engine import Step, StepForm, Workflow, register
+from tranquillite.followups.engine import Step, Workflow, check_plausible, register
 from tranquillite.followups.letters import convene_parents
 from tranquillite.followups.models import DeadlineKind, FollowUpKind
 from tranquillite.followups.workflows.common import (
@@ -88,8 +88,10 @@ REVIEWS = (
 )
 
 
-class PlanSessionForm(StepForm):
-    date_field = "session_at"
+class PlanSessionForm(DatedStepForm):
+    """The step is the sending of the convocation (its date); the session is an answer."""
+
+    occurred_on = date_field(_("Convocation sent on"))
     session_at = forms.DateTimeField(label=_("Session date and time"), widget=DATETIME)
     place = forms.CharField(label=_("Place"), max_length=150)
 
@@ -97,6 +99,7 @@ class PlanSessionForm(StepForm):
         session_at = self.cleaned_data["session_at"]
         if session_at <= timezone.now():
             raise forms.ValidationError(_("The session must be in the future."))
+        check_plausible(timezone.localtime(session_at).date())
         return session_at
 
 

@@ -28,6 +28,7 @@ from tranquillite.followups.workflows.common import (
     choose_from,
     close_step,
     date_field,
+    early,
     note_field,
     review_form,
 )
@@ -123,7 +124,10 @@ WORKFLOW = register(
                 target=SUPPORT,
                 effects=(
                     meet_deadlines_from("review"),
-                    when(_six_months, statistic(reoffended_6_months=_reoffended)),
+                    when(
+                        _six_months,
+                        statistic(reoffended_6_months=_reoffended, review_6_months_early=early),
+                    ),
                 ),
             ),
             close_step(

@@ -33,10 +33,12 @@ earlier stays possible; the 12-month figure of that file is then unknown, never 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.models import User
@@ -49,7 +51,7 @@ from tranquillite.followups.effects import (
     statistic,
     when,
 )
-from tranquillite.followups.engine import ReferralForm, Step, StepForm, Workflow, register
+from tranquillite.followups.engine import ReferralForm, Step, Workflow, check_plausible, register
 from tranquillite.followups.letters import generate_summons
 from tranquillite.followups.models import DeadlineKind, FollowUpKind
 from tranquillite.followups.workflows.common import (
@@ -59,6 +61,7 @@ from tranquillite.followups.workflows.common import (
     choose_from,
     close_step,
     date_field,
+    early,
     note_field,
     presiding_officials,
     review_form,
@@ -185,8 +188,24 @@ class ProsecutorAnswerForm(DatedStepForm):
     note = note_field()
 
 
-class SummonForm(StepForm):
-    date_field = "hearing_at"
+def last_summons(follow_up: Any) -> Any:
+    """The summons the coming hearing answers (the second one after a no-show)."""
+    return follow_up.events.filter(step="summon").order_by("-recorded_at", "-pk").first()
+
+
+def summoned_day(summons: Any) -> date | None:
+    """The day of the hearing the summons called to."""
+    moment = parse_datetime(str(summons.data.get("hearing_at", ""))) if summons else None
+    if moment is None:
+        return None
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+class SummonForm(DatedStepForm):
+    """The step is the sending of the letters (its date, today by default); the hearing they
+    call to is one of its answers, in the future."""
+
+    occurred_on = date_field(_("Letters sent on"))
     hearing_at = forms.DateTimeField(label=_("Hearing date and time"), widget=DATETIME)
     place = forms.CharField(label=_("Place"), max_length=150)
     presiding_official = forms.ModelChoiceField(
@@ -203,11 +222,31 @@ class SummonForm(StepForm):
         hearing_at = self.cleaned_data["hearing_at"]
         if hearing_at <= timezone.now():
             raise forms.ValidationError(_("The hearing must be in the future."))
+        check_plausible(timezone.localtime(hearing_at).date())
         return hearing_at
+
+
+OTHER_DAY_REASONS = (
+    ("", _("—")),
+    ("rescheduled_family", _("Rescheduled at the family's request")),
+    ("rescheduled_town", _("Rescheduled by the town hall")),
+    ("came_early", _("The family came before the summoned day")),
+    ("came_late", _("The family came after the summoned day")),
+    ("other", _("Another reason (say it in the commitments or a note)")),
+)
 
 
 class HearingForm(DatedStepForm):
     occurred_on = date_field(_("Hearing held on"))
+    other_day_reason = forms.ChoiceField(
+        label=_("If the hearing was held on another day than summoned, why"),
+        choices=OTHER_DAY_REASONS,
+        required=False,
+    )
+    other_day_confirmed = forms.BooleanField(
+        label=_("I confirm the hearing was held on another day than the one summoned"),
+        required=False,
+    )
     parents_present = forms.ChoiceField(label=_("Parents present"), choices=PARENTS_PRESENT)
     parents_absence = forms.ChoiceField(
         label=_("If a parent was missing, why"), choices=PARENTS_ABSENCE, required=False
@@ -222,8 +261,21 @@ class HearingForm(DatedStepForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.summons = last_summons(kwargs["follow_up"])
+        self.summoned_day = summoned_day(self.summons)
         super().__init__(*args, **kwargs)
         choose_from(self, "case_worker", case_workers(self.follow_up))
+        if self.summoned_day is not None:
+            self.fields["other_day_reason"].help_text = _(
+                "Summoned for %(day)s. Say why only if the hearing was held on another day."
+            ) % {"day": formats.date_format(self.summoned_day, "DATE_FORMAT")}
+
+    def likely_date(self) -> date:
+        # The hearing is most often held the day it was summoned for (once that day came).
+        today = timezone.localdate()
+        if self.summoned_day is not None and self.summoned_day <= today:
+            return self.summoned_day
+        return today
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -231,12 +283,54 @@ class HearingForm(DatedStepForm):
             self.add_error("case_worker", _("Support needs a case worker."))
         if data.get("parents_present") == "none" and not data.get("parents_absence"):
             self.add_error("parents_absence", _("Say why no parent came."))
+        self._check_the_day(data)
         return data
+
+    def _check_the_day(self, data: dict[str, Any]) -> None:
+        held_on = data.get("occurred_on")
+        if held_on is None or self.summons is None:
+            return
+        sent_on = self.summons.occurred_on
+        if held_on < sent_on:
+            self.add_error(
+                "occurred_on",
+                _("The summons was sent on %(sent)s: the hearing cannot be held before.")
+                % {"sent": formats.date_format(sent_on, "DATE_FORMAT")},
+            )
+            return
+        if self.summoned_day is None or held_on == self.summoned_day:
+            # Held the day summoned: nothing to explain (nor to keep).
+            data.pop("other_day_reason", None)
+            data.pop("other_day_confirmed", None)
+            return
+        dates = {
+            "held": formats.date_format(held_on, "DATE_FORMAT"),
+            "summoned": formats.date_format(self.summoned_day, "DATE_FORMAT"),
+        }
+        if not data.get("other_day_confirmed"):
+            self.add_error(
+                "other_day_confirmed",
+                _(
+                    "The hearing is recorded on %(held)s but was summoned for %(summoned)s: "
+                    "confirm the date."
+                )
+                % dates,
+            )
+        if not data.get("other_day_reason"):
+            self.add_error(
+                "other_day_reason",
+                _("Say why the hearing was held on %(held)s and not on %(summoned)s.") % dates,
+            )
 
 
 class NoShowForm(DatedStepForm):
     occurred_on = date_field(_("Hearing date"))
     note = note_field()
+
+    def likely_date(self) -> date:
+        summoned = summoned_day(last_summons(self.follow_up))
+        today = timezone.localdate()
+        return summoned if summoned is not None and summoned <= today else today
 
 
 ReviewForm = review_form(REVIEWS, reoffending=_("Reoffending since the hearing"))
@@ -290,8 +384,14 @@ def _reoffended(data: dict[str, Any]) -> bool:
 # A review meets its deadline and keeps the anonymous statistics in step.
 REVIEW_EFFECTS = (
     meet_deadlines_from("review"),
-    when(_six_month_review, statistic(reoffended_6_months=_reoffended)),
-    when(_twelve_month_review, statistic(reoffended_12_months=_reoffended)),
+    when(
+        _six_month_review,
+        statistic(reoffended_6_months=_reoffended, review_6_months_early=early),
+    ),
+    when(
+        _twelve_month_review,
+        statistic(reoffended_12_months=_reoffended, review_12_months_early=early),
+    ),
 )
 
 WORKFLOW = register(
@@ -343,7 +443,8 @@ WORKFLOW = register(
                 ),
                 help_text=_(
                     "The letters to the young person and to each legal guardian are then "
-                    "generated, numbered in the outgoing-mail register."
+                    "generated, numbered in the outgoing-mail register. The step is dated "
+                    "with the day the letters are sent."
                 ),
             ),
             Step(
