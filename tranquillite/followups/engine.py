@@ -98,7 +98,7 @@ class ReferralForm(forms.Form):
     # Most referrals are typed the day they arrive: today, editable.
     opened_on = forms.DateField(
         label=_lazy("Referral date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     source = forms.ChoiceField(label=_lazy("Source"))
