@@ -1,17 +1,23 @@
 """A reminder of the law (RAO) in the browser, from the referral to the closure, as the
-coordinator lives it; then a school head outside the groupe Mineurs who has the file's address
-gets the "not found" page. Each page is looked at (screenshot) and checked with axe-core."""
+coordinator lives it — dates proposed where the likely one is known, a warning where a date
+or a closure needs a word — with the file printed on the way; then a school head outside the
+groupe Mineurs who has the file's address gets the "not found" page. Each page is looked at
+(screenshot) and checked with axe-core."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.browser import check, sign_in
+from tests.e2e.browser import SCREENSHOTS, check, sign_in
 from tranquillite.accounts.models import User
+from tranquillite.audit.models import AccessAction, AccessLogEntry
 from tranquillite.followups.models import FollowUp
 
 pytestmark = pytest.mark.browser
@@ -56,6 +62,8 @@ def test_the_coordinator_runs_a_reminder_of_the_law_to_its_closure(demo, tab, ne
     check(tab, request, "referral-person")
     tab.get_by_role("button", name="Continuer avec cette nouvelle personne").click()
     expect(tab.locator("main")).to_contain_text("nouvelle fiche")
+    # The referral date starts at today; this one came a month ago.
+    expect(tab.locator("[name=opened_on]")).to_have_value(day(0))
     tab.locator("[name=opened_on]").fill(day(-30))
     tab.locator("[name=source]").select_option("minors_group")
     tab.locator("[name=facts]").select_option("incivilities")
@@ -85,12 +93,14 @@ def test_the_coordinator_runs_a_reminder_of_the_law_to_its_closure(demo, tab, ne
     tab.locator("[name=phone]").fill("06 12 34 56 78")
     check(tab, request, "guardian-form")
     tab.get_by_role("button", name="Enregistrer").click()
+    # Back on the file it was added from, not on the person's page.
     expect(tab.locator(".alert-success")).to_contain_text("représentant légal est ajouté")
-    check(tab, request, "person")
-    tab.goto(file_url)
+    assert tab.url == file_url
+    expect(tab.locator("main")).to_contain_text("Samira BENALI")
 
     # 3. The prosecutor is consulted, and agrees.
     take_step(tab, "Consulter le parquet")
+    expect(tab.locator("[name=occurred_on]")).to_have_value(day(0))
     check(tab, request, "step-prosecutor")
     tab.locator("[name=occurred_on]").fill(day(-25))
     record(tab)
@@ -101,6 +111,8 @@ def test_the_coordinator_runs_a_reminder_of_the_law_to_its_closure(demo, tab, ne
 
     # 4. The summons, presided by the deputy mayor: the letters are filed.
     take_step(tab, "Convoquer à une audience")
+    # The step is the sending of the letters: today.
+    expect(tab.locator("[name=occurred_on]")).to_have_value(day(0))
     hearing_at = timezone.localtime() + timedelta(days=10)
     tab.locator("[name=hearing_at]").fill(hearing_at.strftime("%Y-%m-%dT14:30"))
     tab.locator("[name=place]").fill("Hôtel de ville, bureau du maire")
@@ -110,49 +122,100 @@ def test_the_coordinator_runs_a_reminder_of_the_law_to_its_closure(demo, tab, ne
     expect(tab.locator("#documents")).to_contain_text("Convocation")
     check(tab, request, "file-summoned")
 
-    # 5. The hearing, with six months of support and a case worker.
+    # 5. The hearing, with six months of support and a case worker. Summoned for the 10th
+    # day from now, the family came today: the page asks to confirm and to say why; a day
+    # before the letters were sent is refused outright.
     take_step(tab, "Enregistrer l’audience")
-    tab.locator("[name=occurred_on]").fill(day(0))
+    expect(tab.locator("main")).to_contain_text("Convocation pour le")
+    tab.locator("[name=occurred_on]").fill(day(-1))
     tab.locator("[name=parents_present]").select_option("one")
     tab.get_by_label("Assiduité scolaire").check()
     tab.get_by_label("Respect d’autrui").check()
     tab.locator("[name=commitments]").fill("Assiduité au collège ; pas de regroupement devant.")
     tab.locator("[name=support]").check()
-    # Refused first: support needs a case worker; the answers stay.
+    # Refused first: before the summons, and support needs a case worker; the answers stay.
     tab.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(tab.locator(".tq-error-summary")).to_contain_text("référent")
+    expect(tab.locator(".tq-error-summary")).to_contain_text("ne peut pas avoir eu lieu avant")
     expect(tab.get_by_label("Assiduité scolaire")).to_be_checked()
     check(tab, request, "step-hearing-refused")
+    tab.locator("[name=occurred_on]").fill(day(0))
     tab.locator("[name=case_worker]").select_option(label=coordinator.get_full_name())
+    tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(tab.locator(".tq-error-summary")).to_contain_text("confirmez la date")
+    check(tab, request, "step-hearing-other-day")
+    tab.locator("[name=other_day_reason]").select_option("came_early")
+    tab.locator("[name=other_day_confirmed]").check()
     record(tab)
     expect(tab.locator("main")).to_contain_text("Accompagnement de six mois")
     expect(tab.locator("main")).to_contain_text("Bilan à 3 mois")
+    expect(tab.locator("#timeline-title + ol")).to_contain_text(
+        "La famille est venue avant le jour de la convocation"
+    )
 
     # 6. A support action with a partner.
     tab.get_by_role("link", name="Ajouter une action d’accompagnement").click()
     tab.locator("[name=kind]").select_option("leisure")
-    tab.locator("[name=starts_on]").fill(day(0))
+    expect(tab.locator("[name=starts_on]")).to_have_value(day(0))
     check(tab, request, "action-form")
     tab.locator("main form button[type=submit]").click()
     expect(tab.locator(".alert-success")).to_contain_text("ajoutée au plan")
     expect(tab.locator("#actions")).to_contain_text("Activité sportive, culturelle ou de loisirs")
 
-    # 7. The reviews at 3 and 6 months (recorded now: the form takes any day since the referral).
-    for review in ("review_3_months", "review_6_months"):
-        take_step(tab, "Enregistrer un bilan")
-        tab.locator("[name=occurred_on]").fill(day(0))
-        tab.locator("[name=review]").select_option(review)
-        tab.get_by_label("Non").check()
-        if review == "review_6_months":
-            check(tab, request, "step-review")
-        record(tab)
+    # 7. The review at 3 months, today: before its window, so it needs a reason (kept).
+    take_step(tab, "Enregistrer un bilan")
+    expect(tab.locator("[name=occurred_on]")).to_have_value(day(0))
+    tab.locator("[name=review]").select_option("review_3_months")
+    tab.get_by_label("Non").check()
+    tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(tab.locator(".tq-error-summary")).to_contain_text("il demande un motif")
+    check(tab, request, "step-review-early")
+    tab.locator("[name=early_reason]").select_option("new_facts")
+    record(tab)
+    expect(tab.locator("#timeline-title + ol")).to_contain_text("Tenu avant son échéance")
     check(tab, request, "file-support")
 
-    # 8. Closure: the file goes to the archive and opens only with a reason.
+    # The whole file, printed for the hearing: a PDF naming the case on every page.
+    tab.locator("#print-reason").select_option(label="Pour l’audience")
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="Imprimer (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-") and "Benali" not in download.value.suggested_filename
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"{request.node.name}-print.pdf").write_bytes(pdf)
+    pages = subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert all(follow_up.case_number in page for page in pages.split("\f") if page.strip())
+    assert AccessLogEntry.objects.filter(
+        action=AccessAction.PRINT, object_id=str(follow_up.public_id), reason="Pour l’audience"
+    ).exists()
+
+    # 8. Closure: the action still in progress is shown, and must be ended (or the file
+    # closed anyway, with a reason); then the closure's summary, without opening the archive.
     take_step(tab, "Clore le dossier")
-    tab.locator("[name=occurred_on]").fill(day(0))
+    expect(tab.locator("main .alert-warning")).to_contain_text("encore en cours")
+    expect(tab.locator("[name=occurred_on]")).to_have_value(day(0))
     tab.locator("[name=outcome]").select_option("support_completed")
     tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(tab.locator(".tq-error-summary")).to_contain_text("encore en cours")
+    check(tab, request, "step-close-refused")
+    tab.get_by_label("Activité sportive, culturelle ou de loisirs", exact=False).select_option(
+        "completed"
+    )
+    tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(tab.locator("main h1")).to_contain_text(f"Le dossier {follow_up.case_number} est clos")
+    expect(tab.locator("main")).to_contain_text(
+        "Activité sportive, culturelle ou de loisirs : réalisée"
+    )
+    expect(tab.locator("main")).not_to_contain_text("Benali")
+    check(tab, request, "closed-summary")
+
+    # The file itself is in the archive: it opens only with a reason.
+    tab.get_by_role("link", name="Ouvrir le dossier archivé (avec un motif)").click()
     expect(tab.locator("main h1")).to_contain_text("Dossier archivé")
     check(tab, request, "archive-reason")
     tab.get_by_label("Pourquoi ouvrez-vous ce dossier archivé ?").fill("Vérification de la clôture")
