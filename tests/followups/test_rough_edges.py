@@ -17,50 +17,22 @@ from django.utils import timezone
 
 from tests.access_log import access_rows
 from tests.factories import member
-from tests.followups.conftest import (
-    TODAY,
-    boy,
-    days_ago,
-    hearing_day_came,
-    referral,
-    with_parent,
-)
+from tests.followups.conftest import TODAY, boy, days_ago, referral, with_parent
+from tests.followups.test_law_reminder import agree, step
+from tests.followups.test_pages import chosen, detail, hearing, new_person, step_url
+from tests.followups.test_pages import summoned as summon_for_today
 from tranquillite.accounts.roles import Role
 from tranquillite.audit.models import AccessAction
 from tranquillite.followups import services
-from tranquillite.followups.engine import StepRefused, apply_step
+from tranquillite.followups.engine import StepRefused
 from tranquillite.followups.models import CaseStatistic, DeadlineKind, FollowUpLink
 from tranquillite.followups.workflows.common import REVIEW_WINDOW_DAYS
 
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def step(actor, follow_up, name, **data):
-    apply_step(actor=actor, follow_up=follow_up, step_name=name, data=data)
-    follow_up.refresh_from_db()
-    return follow_up
-
-
-def detail(follow_up):
-    return reverse("followups:detail", args=[follow_up.public_id])
-
-
-def step_url(follow_up, name):
-    return reverse("followups:step", args=[follow_up.public_id, name])
-
-
-def to_summon(coordinator, rao):
-    step(coordinator, rao, "consult_prosecutor", occurred_on=days_ago(25).isoformat())
-    return step(
-        coordinator,
-        rao,
-        "record_prosecutor_answer",
-        occurred_on=days_ago(20).isoformat(),
-        answer="agreement",
-    )
-
-
-def summon(coordinator, rao, mayor, *, sent_on=None, days_ahead=10):
+def send_summons(coordinator, rao, mayor, *, sent_on=None, days_ahead=10):
+    """The summons, its letters sent on `sent_on` (today), for a hearing `days_ahead` on."""
     with_parent(rao)
     hearing_at = timezone.localtime() + timedelta(days=days_ahead)
     return step(
@@ -74,23 +46,10 @@ def summon(coordinator, rao, mayor, *, sent_on=None, days_ahead=10):
     )
 
 
-def hearing(**overrides):
-    data = {
-        "occurred_on": TODAY().isoformat(),
-        "parents_present": "one",
-        "recalled": ["school_attendance"],
-        "support": "on",
-    }
-    data.update(overrides)
-    return data
-
-
 @pytest.fixture
 def summoned(rao, coordinator, mayor):
     """Summoned 10 days ago for a hearing today."""
-    to_summon(coordinator, rao)
-    summon(coordinator, rao, mayor)
-    return hearing_day_came(rao, sent_days_ago=10)
+    return summon_for_today(rao, coordinator, mayor)
 
 
 @pytest.fixture
@@ -114,11 +73,9 @@ def test_a_referral_starts_dated_today(minors, coordinator, client_for):
     page = client.post(
         reverse("followups:create"),
         {
-            "body": str(minors.public_id),
-            "kind": "law_reminder",
+            **chosen(minors),
+            **new_person(),
             "action": "new",
-            **{f"person-{k}": v for k, v in boy(birth_date="2012-01-15").items()},
-            "person-situation": "pupil",
         },
     ).content.decode()
     assert value_of(page, "opened_on") == TODAY().isoformat()
@@ -130,12 +87,12 @@ def test_a_step_starts_dated_today_and_the_hearing_on_the_day_summoned(
     client = client_for(coordinator)
     page = client.get(step_url(rao, "consult_prosecutor")).content.decode()
     assert value_of(page, "occurred_on") == TODAY().isoformat()
-    to_summon(coordinator, rao)
+    agree(coordinator, rao)
     # The summons step is the sending of the letters: today, by default.
     assert value_of(client.get(step_url(rao, "summon")).content.decode(), "occurred_on") == (
         TODAY().isoformat()
     )
-    summon(coordinator, rao, mayor, days_ahead=3)
+    send_summons(coordinator, rao, mayor, days_ahead=3)
     # The hearing's day has not come: today is likelier than a day in the future.
     page = client.get(step_url(rao, "record_hearing")).content.decode()
     assert value_of(page, "occurred_on") == TODAY().isoformat()
@@ -156,6 +113,35 @@ def test_a_review_and_a_support_action_start_dated_today(supported, coordinator,
     assert value_of(page, "occurred_on") == TODAY().isoformat()
     page = client.get(reverse("followups:action_add", args=[supported.public_id])).content
     assert value_of(page.decode(), "starts_on") == TODAY().isoformat()
+
+
+def test_a_family_council_session_starts_dated_the_day_planned(
+    family_council, coordinator, client_for
+):
+    child = services.open_follow_up(
+        actor=coordinator,
+        body=family_council,
+        kind="family_council",
+        data={"opened_on": days_ago(20).isoformat(), "source": "school", "facts": "absenteeism"},
+        new_person=boy(),
+    )
+    with_parent(child)
+    session_at = timezone.localtime() + timedelta(days=7)
+    step(
+        coordinator,
+        child,
+        "plan_session",
+        occurred_on=days_ago(1).isoformat(),
+        session_at=session_at.strftime("%Y-%m-%dT%H:%M"),
+        place="Mairie",
+    )
+    # The convocation is dated the day it was sent, not the session's.
+    assert child.events.get(step="plan_session").occurred_on == days_ago(1)
+    planned = child.events.get(step="plan_session")
+    planned.data = {**planned.data, "session_at": (session_at - timedelta(days=10)).isoformat()}
+    planned.save()
+    page = client_for(coordinator).get(step_url(child, "record_session")).content.decode()
+    assert value_of(page, "occurred_on") == days_ago(3).isoformat()
 
 
 # --- 2. A hearing on another day than summoned -----------------------------------------------
@@ -219,8 +205,8 @@ def test_a_hearing_before_the_summons_was_sent_is_refused(summoned, coordinator)
 
 
 def test_the_summons_is_dated_the_day_the_letters_were_sent(rao, coordinator, mayor):
-    to_summon(coordinator, rao)
-    summon(coordinator, rao, mayor, sent_on=days_ago(1), days_ahead=12)
+    agree(coordinator, rao)
+    send_summons(coordinator, rao, mayor, sent_on=days_ago(1), days_ahead=12)
     event = rao.events.get(step="summon")
     assert event.occurred_on == days_ago(1)  # not the hearing, 12 days ahead
     assert rao.deadlines.get(kind=DeadlineKind.HEARING).due_on == TODAY() + timedelta(days=12)
@@ -237,7 +223,7 @@ def test_the_summons_is_dated_the_day_the_letters_were_sent(rao, coordinator, ma
 def test_a_summons_with_dates_out_of_range_is_refused_in_french(
     rao, coordinator, mayor, answers, field, message
 ):
-    to_summon(coordinator, rao)
+    agree(coordinator, rao)
     data = {
         "occurred_on": TODAY().isoformat(),
         "hearing_at": (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
@@ -537,7 +523,7 @@ def test_the_printed_file_names_its_case_on_every_page_and_nobody_else(
     text = "\n".join(pages)
     for expected in (
         "TÉMOIN-PLANTÉ Yanis",
-        "Awa TÉMOIN-PLANTÉ",  # the legal guardian, addressee of the summons
+        "Karim TÉMOIN-PLANTÉ",  # the legal guardian, addressee of the summons
         "Convoquer à une audience",
         "Enregistrer l’audience",
         "Bilan à 3 mois",

@@ -282,27 +282,17 @@ def test_the_family_council_convenes_each_parent(family_council, coordinator, se
         data={"opened_on": days_ago(20).isoformat(), "source": "school", "facts": "absenteeism"},
         new_person=boy(),
     )
-    session_at = hearing_time(7).strftime("%Y-%m-%dT%H:%M")
+    session = {
+        "occurred_on": TODAY().isoformat(),
+        "session_at": hearing_time(7).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Mairie, salle 2",
+    }
     with pytest.raises(ValidationError) as refused:
-        step(
-            coordinator,
-            child,
-            "plan_session",
-            occurred_on=TODAY().isoformat(),
-            session_at=session_at,
-            place="Mairie, salle 2",
-        )
+        step(coordinator, child, "plan_session", **session)
     assert "avant de programmer la séance" in str(refused.value)
     assert child.state == "referred" and stored_files(settings.MEDIA_ROOT) == []
     mother, father = add_parents(child)
-    step(
-        coordinator,
-        child,
-        "plan_session",
-        occurred_on=TODAY().isoformat(),
-        session_at=session_at,
-        place="Mairie, salle 2",
-    )
+    step(coordinator, child, "plan_session", **session)
     documents = child.documents.order_by("mail__sequence")
     assert [d.guardian for d in documents] == [father, mother]
     mail = documents[0].mail

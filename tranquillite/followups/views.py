@@ -462,6 +462,20 @@ def follow_up_closed(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- The printed file -----------------------------------------------------------------------
 
 
+def _reason_to_print(
+    request: HttpRequest, follow_up: FollowUp, form: Any, missing: str, anchor: str
+) -> str | HttpResponse:
+    """Why this print (of the file or of one of its documents) is made — or, when there is
+    no reason, the way back to the file: an archived file is opened with a reason first, and
+    a print says why (CNIL AU-038: every print is logged with its reason)."""
+    if follow_up.is_archived and not archive_reason(request, follow_up):
+        return HttpResponseRedirect(_detail_url(follow_up))
+    if not form.is_valid():
+        messages.error(request, missing)
+        return HttpResponseRedirect(_detail_url(follow_up) + anchor)
+    return str(form.reason_text())
+
+
 @require_POST
 @require_right(RIGHT, hide=True)
 def follow_up_print(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -470,18 +484,15 @@ def follow_up_print(request: HttpRequest, public_id: Any) -> HttpResponse:
     AU-038: every print is logged). Same pieces as the access-request export (the file's
     summary, its paper style) and the letters' letterhead and renderer."""
     follow_up = _visible_or_404(request, public_id)
-    if follow_up.is_archived and not archive_reason(request, follow_up):
-        return HttpResponseRedirect(_detail_url(follow_up))
-    form = FilePrintForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why you print this file."))
-        return HttpResponseRedirect(_detail_url(follow_up) + "#print")
+    reason = _reason_to_print(
+        request, follow_up, FilePrintForm(request.POST), _("Say why you print this file."), "#print"
+    )
+    if isinstance(reason, HttpResponse):
+        return reason
     person = follow_up.person
     guardians = list(person.guardians.all())
     user: Any = request.user
-    record_access(
-        request, AccessAction.PRINT, [follow_up, person, *guardians], reason=form.reason_text()
-    )
+    record_access(request, AccessAction.PRINT, [follow_up, person, *guardians], reason=reason)
     pdf = render_pdf(
         "followups/pdf/file.html",
         {
@@ -565,13 +576,16 @@ def document_download(
     document = follow_up.documents.filter(public_id=document_id).first()
     if document is None:
         raise Http404
-    if follow_up.is_archived and not archive_reason(request, follow_up):
-        return HttpResponseRedirect(_detail_url(follow_up))
-    form = DocumentReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why you download this document."))
-        return HttpResponseRedirect(_detail_url(follow_up) + "#documents")
-    record_access(request, AccessAction.PRINT, [document], reason=form.reason_text())
+    reason = _reason_to_print(
+        request,
+        follow_up,
+        DocumentReasonForm(request.POST),
+        _("Say why you download this document."),
+        "#documents",
+    )
+    if isinstance(reason, HttpResponse):
+        return reason
+    record_access(request, AccessAction.PRINT, [document], reason=reason)
     name = (document.file.name or "document.pdf").rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
 

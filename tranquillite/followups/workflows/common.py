@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -53,6 +54,25 @@ class DatedStepForm(StepForm):
         if day < self.follow_up.opened_on:
             raise forms.ValidationError(_("This date is before the referral."))
         return day
+
+
+def last_event(follow_up: Any, step: str) -> Any:
+    """The last time `step` was taken in the file (e.g. the summons a hearing answers)."""
+    return follow_up.events.filter(step=step).order_by("-recorded_at", "-pk").first()
+
+
+def appointment_day(event: Any, field: str) -> date | None:
+    """The day of the appointment (a hearing, a session) an event's `field` set."""
+    moment = parse_datetime(str(event.data.get(field, ""))) if event is not None else None
+    if moment is None:
+        return None
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def likely_day(appointment: date | None) -> date:
+    """The day an appointment was most likely held: its own day once it came, else today."""
+    today = timezone.localdate()
+    return appointment if appointment is not None and appointment <= today else today
 
 
 def case_workers(follow_up: Any) -> Any:

@@ -12,6 +12,7 @@ The person of the file is the child; the parents are the child's legal guardians
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -34,10 +35,13 @@ from tranquillite.followups.models import DeadlineKind, FollowUpKind
 from tranquillite.followups.workflows.common import (
     DATETIME,
     DatedStepForm,
+    appointment_day,
     case_workers,
     choose_from,
     close_step,
     date_field,
+    last_event,
+    likely_day,
     note_field,
     review_form,
 )
@@ -121,6 +125,10 @@ class SessionForm(DatedStepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choose_from(self, "case_worker", case_workers(self.follow_up))
+
+    def likely_date(self) -> date:
+        # A session is most often held the day it was planned for (once that day came).
+        return likely_day(appointment_day(last_event(self.follow_up, "plan_session"), "session_at"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -38,7 +38,6 @@ from typing import Any
 
 from django import forms
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.models import User
@@ -57,11 +56,14 @@ from tranquillite.followups.models import DeadlineKind, FollowUpKind
 from tranquillite.followups.workflows.common import (
     DATETIME,
     DatedStepForm,
+    appointment_day,
     case_workers,
     choose_from,
     close_step,
     date_field,
     early,
+    last_event,
+    likely_day,
     note_field,
     presiding_officials,
     review_form,
@@ -188,19 +190,6 @@ class ProsecutorAnswerForm(DatedStepForm):
     note = note_field()
 
 
-def last_summons(follow_up: Any) -> Any:
-    """The summons the coming hearing answers (the second one after a no-show)."""
-    return follow_up.events.filter(step="summon").order_by("-recorded_at", "-pk").first()
-
-
-def summoned_day(summons: Any) -> date | None:
-    """The day of the hearing the summons called to."""
-    moment = parse_datetime(str(summons.data.get("hearing_at", ""))) if summons else None
-    if moment is None:
-        return None
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
-
-
 class SummonForm(DatedStepForm):
     """The step is the sending of the letters (its date, today by default); the hearing they
     call to is one of its answers, in the future."""
@@ -261,8 +250,9 @@ class HearingForm(DatedStepForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.summons = last_summons(kwargs["follow_up"])
-        self.summoned_day = summoned_day(self.summons)
+        # The summons the hearing answers (the second one after a no-show).
+        self.summons = last_event(kwargs["follow_up"], "summon")
+        self.summoned_day = appointment_day(self.summons, "hearing_at")
         super().__init__(*args, **kwargs)
         choose_from(self, "case_worker", case_workers(self.follow_up))
         if self.summoned_day is not None:
@@ -272,10 +262,7 @@ class HearingForm(DatedStepForm):
 
     def likely_date(self) -> date:
         # The hearing is most often held the day it was summoned for (once that day came).
-        today = timezone.localdate()
-        if self.summoned_day is not None and self.summoned_day <= today:
-            return self.summoned_day
-        return today
+        return likely_day(self.summoned_day)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -328,9 +315,7 @@ class NoShowForm(DatedStepForm):
     note = note_field()
 
     def likely_date(self) -> date:
-        summoned = summoned_day(last_summons(self.follow_up))
-        today = timezone.localdate()
-        return summoned if summoned is not None and summoned <= today else today
+        return likely_day(appointment_day(last_event(self.follow_up, "summon"), "hearing_at"))
 
 
 ReviewForm = review_form(REVIEWS, reoffending=_("Reoffending since the hearing"))
