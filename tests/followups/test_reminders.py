@@ -10,7 +10,7 @@ from django.core.management import call_command
 from tests.factories import member
 from tests.followups.conftest import TODAY, boy, referral
 from tranquillite.accounts.roles import Role
-from tranquillite.followups import reminders, services, tasks
+from tranquillite.followups import services, tasks
 from tranquillite.followups.models import Deadline, FollowUp
 from tranquillite.governance import services as council
 from tranquillite.governance.models import BodyMember
@@ -50,7 +50,7 @@ def test_owners_get_one_mail_with_case_numbers_and_what_is_due_never_a_name(
     done.done_on = TODAY()
     done.save()
 
-    assert reminders.send_deadline_reminders(TODAY()) == 1
+    assert tasks.send_deadline_reminders(TODAY()) == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [police.email]
@@ -68,7 +68,7 @@ def test_no_mail_to_whoever_lost_access_even_if_queued_before(minors, coordinato
     deadline = due(rao, "review_3_months", 3, police)
     member_row = BodyMember.objects.get(body=minors, user=police)
     council.suspend_member(actor=coordinator, member=member_row, reason="Manquement")
-    assert reminders.send_deadline_reminders(TODAY()) == 0
+    assert tasks.send_deadline_reminders(TODAY()) == 0
     # Queued while allowed, sent after the suspension: the worker checks again.
     council.reinstate_member(actor=coordinator, member=member_row)
     council.suspend_member(actor=coordinator, member=member_row, reason="Manquement")
@@ -80,14 +80,14 @@ def test_closed_restricted_and_inactive_remind_nobody(minors, coordinator, polic
     rao = planted_file(minors, coordinator)
     due(rao, "review_3_months", 3, police)
     services.restrict(actor=coordinator, follow_up=rao, reason="Contestation")
-    assert reminders.send_deadline_reminders(TODAY()) == 0
+    assert tasks.send_deadline_reminders(TODAY()) == 0
     services.lift_restriction(actor=coordinator, follow_up=rao)
     police.is_active = False
     police.save()
-    assert reminders.send_deadline_reminders(TODAY()) == 0
+    assert tasks.send_deadline_reminders(TODAY()) == 0
     police.is_active = True
     police.save()
-    assert reminders.send_deadline_reminders(TODAY()) == 1
+    assert tasks.send_deadline_reminders(TODAY()) == 1
 
 
 def test_the_archive_digest_goes_on_mondays_to_the_coordinator_who_sees_the_files(
@@ -100,8 +100,8 @@ def test_the_archive_digest_goes_on_mondays_to_the_coordinator_who_sees_the_file
         state="closed", closed_on=date(2028, 3, 1), destroy_on=monday + timedelta(days=4)
     )
     other_coordinator = member(territory, Role.COORDINATOR)  # not in the groupe Mineurs
-    assert reminders.send_archive_digests(monday + timedelta(days=1)) == 0  # a Tuesday
-    assert reminders.send_archive_digests(monday) == 1
+    assert tasks.send_archive_digests(monday + timedelta(days=1)) == 0  # a Tuesday
+    assert tasks.send_archive_digests(monday) == 1
     (message,) = mail.outbox
     assert message.to == [coordinator.email]
     assert other_coordinator.email not in message.to and police.email not in message.to
@@ -109,7 +109,7 @@ def test_the_archive_digest_goes_on_mondays_to_the_coordinator_who_sees_the_file
     assert PLANTED not in message.subject + message.body
     # Next week's destruction is not this week's news.
     FollowUp.objects.filter(pk=rao.pk).update(destroy_on=monday + timedelta(days=7))
-    assert reminders.send_archive_digests(monday) == 0
+    assert tasks.send_archive_digests(monday) == 0
 
 
 def test_the_daily_command_queues_both(minors, coordinator, police, capsys):

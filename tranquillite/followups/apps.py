@@ -9,7 +9,10 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         from tranquillite.core.navigation import NavigationItem, register
-        from tranquillite.followups import history  # noqa: F401  (registers change history)
+        from tranquillite.followups import (
+            history,  # noqa: F401  (registers change history)
+            workflows,  # noqa: F401  (registers the four kinds)
+        )
 
         # Only roles that may ever reach names see the entry; the list itself shows only the
         # files of the bodies whose charter the user signed. No home figure: a count of files

@@ -192,8 +192,8 @@ def register(workflow: Workflow) -> Workflow:
 
 
 def workflow_for(kind: str) -> Workflow:
-    if not _WORKFLOWS:
-        from tranquillite.followups import workflows  # noqa: F401  (registers the four kinds)
+    # The four kinds register themselves when the app starts (apps.FollowupsConfig.ready): the
+    # engine never imports the workflows, which import it (imports flow one way).
     return _WORKFLOWS[kind]
 
 

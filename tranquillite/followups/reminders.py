@@ -1,4 +1,5 @@
-"""The daily reminders of the follow-ups (management command `send_follow_up_reminders`).
+"""The daily reminders of the follow-ups (management command `send_follow_up_reminders`):
+who is reminded of what. The tasks (followups/tasks.py) queue and send the e-mails.
 
 - Each owner of an open deadline due in 3 days, or late by one day, gets one e-mail listing
   those deadlines: the case number, the kind of file, what is due and when, and a link to
@@ -15,11 +16,9 @@ remind nobody.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 
-from tranquillite.accounts.models import Membership, User
-from tranquillite.accounts.roles import roles_with
+from tranquillite.accounts.models import User
 from tranquillite.followups.models import Deadline, FollowUp
 
 # Due in 3 days, and late by one day (as the council's task reminders).
@@ -65,47 +64,3 @@ def archives_to_announce(
         for follow_up in files.select_related("territory").order_by("destroy_on", "case_number")
         if user.has_perm(ADMINISTER, follow_up.territory)
     ]
-
-
-def send_deadline_reminders(today: date) -> int:
-    """Queues one e-mail per owner with deadlines to be reminded of; returns how many."""
-    from tranquillite.followups import tasks
-
-    candidates: dict[int, list[int]] = defaultdict(list)
-    for deadline_id, owner_id in Deadline.objects.filter(
-        done_on__isnull=True,
-        due_on__in=reminder_dates(today),
-        owner__is_active=True,
-        follow_up__closed_on__isnull=True,
-        follow_up__restricted_at__isnull=True,
-    ).values_list("pk", "owner_id"):
-        candidates[owner_id].append(deadline_id)
-    queued = 0
-    for owner in User.objects.filter(pk__in=candidates).order_by("pk"):
-        ids = [deadline.pk for deadline in deadlines_to_remind(owner, candidates[owner.pk], today)]
-        if ids:
-            tasks.send_deadline_reminder.enqueue(owner.pk, ids, today.isoformat())
-            queued += 1
-    return queued
-
-
-def send_archive_digests(today: date, *, force: bool = False) -> int:
-    """On the digest's weekday (or if `force`), queues to each administrator of the files
-    the archived files they see that go within the week; returns how many e-mails."""
-    from tranquillite.followups import tasks
-
-    if today.weekday() != ARCHIVE_DIGEST_WEEKDAY and not force:
-        return 0
-    administrators = User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.filter(is_active=True, role__in=roles_with(ADMINISTER)).values(
-            "user_id"
-        ),
-    ).order_by("pk")
-    queued = 0
-    for user in administrators:
-        ids = [follow_up.pk for follow_up in archives_to_announce(user, None, today)]
-        if ids:
-            tasks.send_archive_digest.enqueue(user.pk, ids, today.isoformat())
-            queued += 1
-    return queued

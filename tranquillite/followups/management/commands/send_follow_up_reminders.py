@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from tranquillite.followups.reminders import send_archive_digests, send_deadline_reminders
+from tranquillite.followups.tasks import send_archive_digests, send_deadline_reminders
 
 
 class Command(BaseCommand):
