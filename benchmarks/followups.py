@@ -606,8 +606,9 @@ class FollowUpData:
                 f,
                 "summon",
                 "summoned",
-                hearing,
+                day,  # the step is the sending of the letters (the hearing is an answer)
                 {
+                    "occurred_on": day,
                     "hearing_at": hearing_at,
                     "place": rng.choice(HEARING_PLACES),
                     "presiding_official": self.user_public_ids.get(f.presiding)
@@ -765,8 +766,8 @@ class FollowUpData:
             f,
             "plan_session",
             "session_planned",
-            session,
-            {"session_at": session_at, "place": rng.choice(SESSION_PLACES)},
+            day,  # the step is the sending of the convocation
+            {"occurred_on": day, "session_at": session_at, "place": rng.choice(SESSION_PLACES)},
             recorded_on=day,
             by=by,
         )
