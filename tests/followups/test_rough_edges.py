@@ -573,3 +573,25 @@ def test_someone_outside_the_group_cannot_print_the_file(rao, territory, client_
         reverse("followups:print", args=[rao.public_id]), {"reason": "hearing"}
     )
     assert response.status_code == 404
+
+
+def test_summonses_recorded_before_are_redated_the_day_their_letters_went(rao, coordinator, mayor):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "tranquillite.followups.migrations.0004_summons_dated_when_sent"
+    )
+    agree(coordinator, rao)
+    send_summons(coordinator, rao, mayor, days_ahead=12)
+    # As a summons was kept before: dated by its hearing, no sending day among its answers.
+    event = rao.events.get(step="summon")
+    hearing_day = TODAY() + timedelta(days=12)
+    data = {key: value for key, value in event.data.items() if key != "occurred_on"}
+    rao.events.filter(pk=event.pk).update(occurred_on=hearing_day, data=data)
+    migration.date_when_sent(apps, None)
+    event.refresh_from_db()
+    assert event.occurred_on == timezone.localdate(event.recorded_at) == TODAY()
+    assert event.data["occurred_on"] == TODAY().isoformat()
+    assert event.data["hearing_at"]  # the hearing stays among its answers
