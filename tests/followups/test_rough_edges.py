@@ -429,6 +429,20 @@ def test_after_closing_the_coordinator_sees_the_closure_without_a_reason(
     assert client.get(closed)["Location"] == detail(supported)
 
 
+def test_a_hearing_without_support_closes_the_file_and_shows_the_closure(
+    summoned, coordinator, client_for
+):
+    client = client_for(coordinator)
+    answers = hearing()
+    answers.pop("support")
+    response = client.post(step_url(summoned, "record_hearing"), answers, follow=True)
+    closed = reverse("followups:closed", args=[summoned.public_id])
+    assert response.redirect_chain[-1][0] == closed
+    page = response.content.decode()
+    assert "Entendu ; pas d’accompagnement nécessaire" in page  # the outcome
+    assert "Enregistrer l’audience" in page  # the step that closed it
+
+
 # --- 4. Back to the file after adding a legal guardian ---------------------------------------
 
 

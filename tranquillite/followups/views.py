@@ -388,7 +388,9 @@ def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpRespo
     record_access(request, AccessAction.READ, [follow_up])
     if request.method == "POST":
         try:
-            apply_step(actor=request.user, follow_up=follow_up, step_name=step, data=request.POST)
+            event = apply_step(
+                actor=request.user, follow_up=follow_up, step_name=step, data=request.POST
+            )
         except StepRefused as refused:
             form = refused.form
         except (ValidationError, PermissionDenied) as error:
@@ -397,7 +399,9 @@ def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpRespo
             form.add_error(None, error_text(error))
         else:
             messages.success(request, _("“%(step)s” is recorded.") % {"step": the_step.label})
-            if the_step.name == CLOSE_STEP:
+            # Closed by this step (the closure itself, a prosecutor's objection, a hearing
+            # without support): its summary, not the archive's reason page.
+            if event.to_state in workflow.closed_states:
                 return HttpResponseRedirect(reverse("followups:closed", args=[follow_up.public_id]))
             return HttpResponseRedirect(_detail_url(follow_up))
     else:
@@ -416,8 +420,6 @@ def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpRespo
 
 # --- Right after closure -------------------------------------------------------------------
 
-CLOSE_STEP = "close"
-
 
 @require_right(RIGHT, hide=True)
 def follow_up_closed(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -435,7 +437,10 @@ def follow_up_closed(request: HttpRequest, public_id: Any) -> HttpResponse:
     """
     follow_up = _visible_or_404(request, public_id)
     closure = (
-        follow_up.events.filter(step=CLOSE_STEP, recorded_by=request.user.pk)
+        follow_up.events.filter(
+            to_state__in=workflow_for(follow_up.kind).closed_states,
+            recorded_by=request.user.pk,
+        )
         .order_by("-recorded_at", "-pk")
         .first()
     )
@@ -447,6 +452,7 @@ def follow_up_closed(request: HttpRequest, public_id: Any) -> HttpResponse:
     ):
         return HttpResponseRedirect(_detail_url(follow_up))
     record_access(request, AccessAction.ARCHIVE_READ, [follow_up], reason="closure_summary")
+    workflow = workflow_for(follow_up.kind)
     entry = next(entry for entry in selectors.timeline(follow_up) if entry.event.pk == closure.pk)
     return render(
         request,
@@ -454,6 +460,7 @@ def follow_up_closed(request: HttpRequest, public_id: Any) -> HttpResponse:
         {
             "follow_up": follow_up,
             "closure": entry,
+            "outcome_label": workflow.label_of(workflow.outcomes, follow_up.outcome),
             "actions": selectors.support_actions(follow_up),
         },
     )
