@@ -19,7 +19,8 @@ ALLOWED: dict[str, set[str]] = {
     "people": FOUNDATION | {"governance"},
     "letters": FOUNDATION,
     "followups": FOUNDATION | {"governance", "people", "letters"},
-    "retention": FOUNDATION | {"governance", "people", "letters", "followups"},
+    "community_service": FOUNDATION | {"people", "letters"},
+    "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
     "observatory": FOUNDATION | {"governance", "people", "followups", "strategy"},
 }
 
