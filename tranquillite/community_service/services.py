@@ -439,7 +439,7 @@ def _check_session(
             )
         if timesheets.elapsed_minutes(starts_at, ends_at) > 16 * 60:
             raise ValidationError(_("A session cannot last more than 16 hours."))
-        if break_minutes >= timesheets.elapsed_minutes(starts_at, ends_at):
+        if break_minutes and break_minutes >= timesheets.elapsed_minutes(starts_at, ends_at):
             raise ValidationError(_("The break is as long as the session."))
         minutes = timesheets.worked_minutes(starts_at, ends_at, break_minutes)
     others = placement.sessions.all()
