@@ -252,3 +252,20 @@ def test_a_supervisor_of_another_post_cannot_validate(
     assert response.status_code == 404
     session.refresh_from_db()
     assert session.validated_at is None
+
+
+@pytest.mark.parametrize("day", ["0026-01-01", "9999-12-31"])
+def test_a_session_on_an_absurd_day_is_refused_not_a_crash(client_for, supervisor, placement, day):
+    response = client_for(supervisor).post(
+        url("session_record", placement.public_id),
+        {
+            "token": str(uuid.uuid4()),
+            "day": day,
+            "start": "22:00",
+            "end": "02:00",
+            "overnight": "on",
+            "break_minutes": "0",
+        },
+    )
+    assert response.status_code == 400
+    assert not WorkSession.objects.exists()

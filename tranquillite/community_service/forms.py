@@ -5,6 +5,7 @@ refusals the views show on the same form, answers kept."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -219,6 +220,16 @@ class StateForm(forms.Form):
     )
 
 
+def recent_day(day: date) -> date:
+    """A day of a session or a report: not in the future, not before 2000 (a typo such as
+    0026 would otherwise reach the arithmetic)."""
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    if day.year < 2000:
+        raise forms.ValidationError(_("Check the year of this date."))
+    return day
+
+
 class TokenForm(forms.Form):
     """A random token made when the form is shown: the same submission sent twice (a dropped
     connection) is recognised and creates nothing the second time."""
@@ -241,6 +252,9 @@ class SessionForm(TokenForm):
     )
     tasks = forms.CharField(label=_("Tasks done"), max_length=300, required=False)
 
+    def clean_day(self) -> date:
+        return recent_day(self.cleaned_data["day"])
+
 
 class CorrectionForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=DATE)
@@ -250,6 +264,9 @@ class CorrectionForm(forms.Form):
     break_minutes = forms.IntegerField(label=_("Break (minutes)"), min_value=0, max_value=240)
     tasks = forms.CharField(label=_("Tasks done"), max_length=300, required=False)
     reason = forms.CharField(label=_("Why the correction"), max_length=300)
+
+    def clean_day(self) -> date:
+        return recent_day(self.cleaned_data["day"])
 
 
 class CloseSessionForm(forms.Form):
@@ -268,6 +285,9 @@ class OccurrenceForm(TokenForm):
         required=False,
         help_text=_("Facts seen on the post; no third party's name, no judicial detail."),
     )
+
+    def clean_day(self) -> date:
+        return recent_day(self.cleaned_data["day"])
 
 
 class ReasonForm(forms.Form):

@@ -53,6 +53,13 @@ def weekday_labels(days: list[int]) -> str:
     return ", ".join(str(labels[day]) for day in sorted(days) if day in labels)
 
 
+def acting_user() -> Any:
+    """Who did it: kept when the account goes (set to NULL), never a reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+
 def _memberships(user: Any, roles: set[Role]) -> Any:
     return user.memberships.filter(is_active=True, territory__is_active=True, role__in=roles)
 
@@ -130,9 +137,7 @@ class PostStatusChange(TerritoryScopedModel):
     is_open = models.BooleanField(_("open"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    changed_by = acting_user()
 
     objects = TerritoryScopedQuerySet["PostStatusChange"].as_manager()
 
@@ -259,9 +264,7 @@ class Placement(PublicIdModel, TerritoryScopedModel):
     # Set at the end by community_service/retention.py; the daily purge destroys it then.
     destroy_on = models.DateField(_("to be destroyed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
 
     objects = PlacementQuerySet.as_manager()
 
@@ -304,9 +307,7 @@ class PlacementEvent(TerritoryScopedModel):
     occurred_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = acting_user()
 
     objects = TerritoryScopedQuerySet["PlacementEvent"].as_manager()
 
@@ -333,14 +334,10 @@ class WorkSession(PublicIdModel, TerritoryScopedModel):
     minutes = models.PositiveIntegerField(_("minutes worked"), default=0)
     tasks = models.CharField(_("tasks done"), max_length=300, blank=True)
     validated_at = models.DateTimeField(_("validated on"), null=True, blank=True)
-    validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    validated_by = acting_user()
     client_token = models.UUIDField()
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = acting_user()
 
     objects = ScopedToPlacementQuerySet["WorkSession"].as_manager()
 
@@ -369,9 +366,7 @@ class SessionCorrection(TerritoryScopedModel):
     previous = models.JSONField(_("previous values"))
     reason = models.CharField(_("reason"), max_length=300)
     corrected_at = models.DateTimeField(auto_now_add=True)
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    corrected_by = acting_user()
 
     objects = TerritoryScopedQuerySet["SessionCorrection"].as_manager()
 
@@ -411,9 +406,7 @@ class Occurrence(PublicIdModel, TerritoryScopedModel):
     )
     client_token = models.UUIDField()
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = acting_user()
 
     objects = ScopedToPlacementQuerySet["Occurrence"].as_manager()
 
@@ -451,9 +444,7 @@ class PlacementDocument(PublicIdModel, TerritoryScopedModel):
     )
     file = models.FileField(_("file"), upload_to=placement_document_path, max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
 
     objects = ScopedToPlacementQuerySet["PlacementDocument"].as_manager()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -455,6 +455,17 @@ def _check_session(
     return minutes
 
 
+def _replayed[M: (WorkSession, Occurrence)](
+    rows: QuerySet[M], placement: Placement, token: uuid.UUID
+) -> M | None:
+    """The row a first sending of the same form made (idempotent writes), if any. A token of
+    another placement is a forgery: refused."""
+    existing = rows.filter(territory=placement.territory, client_token=token).first()
+    if existing is not None and existing.placement_id != placement.pk:
+        raise PermissionDenied("community_service.token")
+    return existing
+
+
 @dataclass(frozen=True)
 class SessionTimes:
     day: date
@@ -476,10 +487,8 @@ def record_session(
 ) -> tuple[WorkSession, bool]:
     """Record a session (closed when `times.end` is given, open otherwise). The same form
     sent twice (same `token`) returns the first session and creates nothing."""
-    existing = WorkSession.objects.filter(territory=placement.territory, client_token=token).first()
+    existing = _replayed(WorkSession.objects.all(), placement, token)
     if existing is not None:
-        if existing.placement_id != placement.pk:
-            raise PermissionDenied("community_service.session")
         return existing, False
     _may_record(actor, placement)
     placement = Placement.objects.select_for_update().select_related("post").get(pk=placement.pk)
@@ -599,10 +608,8 @@ def record_occurrence(
     """An absence, a lateness or an incident. The probation officer is told by e-mail the
     same day, by the platform itself, after commit (community_service/tasks.py); the e-mail
     names no one. A resend (same token) creates nothing and sends nothing."""
-    existing = Occurrence.objects.filter(territory=placement.territory, client_token=token).first()
+    existing = _replayed(Occurrence.objects.all(), placement, token)
     if existing is not None:
-        if existing.placement_id != placement.pk:
-            raise PermissionDenied("community_service.occurrence")
         return existing, False
     _may_record(actor, placement)
     if placement.state not in (PlacementState.ACTIVE, PlacementState.SUSPENDED):

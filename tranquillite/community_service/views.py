@@ -5,6 +5,7 @@ the same form, answers kept."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -415,18 +416,30 @@ def session_open(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     now = timezone.localtime()
-    try:
-        services.record_session(
+    _one_tap(
+        request,
+        lambda: services.record_session(
             actor=request.user,
             placement=placement,
             token=form.cleaned_data["token"],
             times=services.SessionTimes(day=now.date(), start=now.time(), end=None),
-        )
+        ),
+    )
+    return redirect("community_service:my_day")
+
+
+def _one_tap(request: HttpRequest, write: Callable[[], object], done: str = "") -> None:
+    """A button's write: its refusal becomes a message on the page it returns to; a record
+    the user may not touch is a 404, as if it did not exist."""
+    try:
+        write()
     except ValidationError as error:
         messages.error(request, error_text(error))
     except PermissionDenied as error:
         raise Http404 from error
-    return redirect("community_service:my_day")
+    else:
+        if done:
+            messages.success(request, done)
 
 
 def _session(request: HttpRequest, public_id: Any) -> Any:
@@ -443,19 +456,17 @@ def session_close(request: HttpRequest, public_id: Any) -> HttpResponse:
     session = _session(request, public_id)
     form = forms.CloseSessionForm(request.POST)
     if form.is_valid():
-        try:
-            services.close_session(
+        _one_tap(
+            request,
+            lambda: services.close_session(
                 actor=request.user,
                 session=session,
                 ends_at=timezone.now(),
                 break_minutes=form.cleaned_data["break_minutes"] or 0,
                 tasks=form.cleaned_data["tasks"],
-            )
-            messages.success(request, _("The session is closed."))
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        except PermissionDenied as error:
-            raise Http404 from error
+            ),
+            _("The session is closed."),
+        )
     else:
         messages.error(request, _("Check the break (0 to 240 minutes)."))
     return redirect("community_service:my_day")
@@ -465,13 +476,11 @@ def session_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_right(RECORD, hide=True)
 def session_validate(request: HttpRequest, public_id: Any) -> HttpResponse:
     session = _session(request, public_id)
-    try:
-        services.validate_session(actor=request.user, session=session)
-        messages.success(request, _("The session is validated."))
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    except PermissionDenied as error:
-        raise Http404 from error
+    _one_tap(
+        request,
+        lambda: services.validate_session(actor=request.user, session=session),
+        _("The session is validated."),
+    )
     return _back(request, session.placement)
 
 
