@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from tranquillite.community_service import timesheets
+from tranquillite.community_service import reminders, timesheets
 from tranquillite.community_service.models import (
+    CLOSED_STATES,
     CURRENT_STATES,
     Occurrence,
     Placement,
@@ -91,10 +92,11 @@ def session_for(user: Any, territory: Territory, public_id: Any) -> WorkSession 
 
 @dataclass(frozen=True)
 class PlacementLine:
-    """A placement as a work list shows it, with its pace."""
+    """A placement as a work list shows it, with its pace and what is due."""
 
     placement: Placement
     pace: timesheets.Pace
+    due: list[str]
 
     @property
     def done_hours(self) -> float:
@@ -116,11 +118,26 @@ def pace_of(placement: Placement, today: date) -> timesheets.Pace:
 
 def work_list(user: Any, territory: Territory, today: date) -> list[PlacementLine]:
     """The placements under way the user sees, those behind their pace first."""
-    lines = [
-        PlacementLine(placement, pace_of(placement, today))
-        for placement in placements_for(user, territory, states=list(CURRENT_STATES))
-    ]
+    placements = reminders.with_reminder_facts(
+        placements_for(user, territory, states=list(CURRENT_STATES)), today
+    )
+    lines = []
+    for placement in placements:
+        pace = pace_of(placement, today)
+        lines.append(
+            PlacementLine(placement, pace, reminders.reminders_for(placement, pace, today))
+        )
     return sorted(lines, key=lambda line: (not line.pace.behind, line.placement.deadline))
+
+
+def ended_list(user: Any, territory: Territory, today: date, limit: int = 50) -> list[Any]:
+    """The last ended placements, each with what is still due (the final report)."""
+    placements = reminders.with_reminder_facts(
+        placements_for(user, territory, states=list(CLOSED_STATES)).order_by("-ended_on"), today
+    )[:limit]
+    return [
+        (placement, reminders.reminders_for(placement, None, today)) for placement in placements
+    ]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.community_service import forms, selectors, services, states
 from tranquillite.community_service.catalogue import catalogue_workbook
-from tranquillite.community_service.models import Placement, PlacementState, Post
+from tranquillite.community_service.models import Placement, Post
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory, error_text
 from tranquillite.people import selectors as people_selectors
@@ -172,14 +172,12 @@ def placements(request: HttpRequest) -> HttpResponse:
     territory = current_territory(request)
     today = timezone.localdate()
     lines = selectors.work_list(request.user, territory, today)
-    ended = list(
-        selectors.placements_for(
-            request.user,
-            territory,
-            states=[PlacementState.COMPLETED, PlacementState.INTERRUPTED],
-        )[:50]
+    ended = selectors.ended_list(request.user, territory, today)
+    record_access(
+        request,
+        AccessAction.LIST,
+        [line.placement for line in lines] + [placement for placement, _due in ended],
     )
-    record_access(request, AccessAction.LIST, [line.placement for line in lines] + ended)
     return render(
         request,
         "community_service/placements.html",
