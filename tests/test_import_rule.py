@@ -21,7 +21,8 @@ ALLOWED: dict[str, set[str]] = {
     "followups": FOUNDATION | {"governance", "people", "letters"},
     "community_service": FOUNDATION | {"people", "letters"},
     "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
-    "observatory": FOUNDATION | {"governance", "people", "followups", "strategy"},
+    "observatory": FOUNDATION
+    | {"governance", "people", "followups", "strategy", "community_service"},
 }
 
 
