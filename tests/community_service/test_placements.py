@@ -231,3 +231,17 @@ def test_a_new_person_is_made_in_the_shared_registry(coordinator, territory, pos
         terms=terms(post, spip),
     )
     assert placement.person.name_key  # a Person of people.models, searchable
+
+
+def test_merging_a_duplicate_moves_its_placement(coordinator, territory, post, spip):
+    from tranquillite.people.services import merge_people
+
+    first = open_placement(coordinator, territory, post, spip)
+    second = open_placement(
+        coordinator, territory, post, spip, new_person=person_fields(first_name="Yannis")
+    )
+    survivor = merge_people(
+        actor=coordinator, survivor=first.person, absorbed=second.person, reason="Même personne"
+    )
+    second.refresh_from_db()
+    assert second.person == survivor
