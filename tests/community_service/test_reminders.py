@@ -38,8 +38,10 @@ def test_a_near_deadline_with_hours_left_and_sessions_to_validate(
     )
     record(supervisor, placement, day=timezone.localdate() - timedelta(days=5))
     record(supervisor, placement, day=timezone.localdate() - timedelta(days=1))  # not late yet
-    due = _due(supervisor, territory, placement)
+    due = _due(coordinator, territory, placement)
     assert due == ["Échéance dans 10 jours, 64,0 heures restantes", "1 séance à valider"]
+    # The supervisor is reminded only of what he does: validate.
+    assert _due(supervisor, territory, placement) == ["1 séance à valider"]
 
 
 def test_an_ended_placement_waits_for_its_final_report(

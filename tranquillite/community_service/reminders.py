@@ -1,7 +1,8 @@
 """What is due in a placement, shown in the work lists (item 8 of the community-service
-issue, first part): the start to prepare, the deadline approaching with hours left, sessions
-the supervisor has not validated, the final report to produce. Named by case number on the
-list; e-mail reminders are the next slice.
+issue): the start to prepare, the deadline approaching with hours left, sessions the
+supervisor has not validated, the final report to produce. The same list goes by e-mail every
+morning (`manage.py send_community_service_reminders`, tasks.send_work_reminder), by case
+number only.
 """
 
 from __future__ import annotations
@@ -46,8 +47,15 @@ def with_reminder_facts(placements: QuerySet[Placement], today: date) -> QuerySe
     )
 
 
-def reminders_for(placement: Placement, pace: Pace | None, today: date) -> list[str]:
-    due = []
+def reminders_for(
+    placement: Placement, pace: Pace | None, today: date, *, administrator: bool = True
+) -> list[str]:
+    """What is due. Someone who does not administer (a supervisor, a probation officer) is
+    reminded only of the sessions waiting for the supervisor's validation."""
+    late = int(getattr(placement, "unvalidated", 0) or 0)
+    if not administrator:
+        return _to_validate(late)
+    due: list[str] = []
     if placement.state == PlacementState.PROPOSED:
         if placement.agreement_on is None or placement.first_interview_on is None:
             due.append(_("Agreement and first interview to record"))
@@ -67,12 +75,16 @@ def reminders_for(placement: Placement, pace: Pace | None, today: date) -> list[
                 "hours": formats.number_format(pace.remaining_hours, 1),
             }
         )
-    late = int(getattr(placement, "unvalidated", 0) or 0)
-    if late:
-        due.append(
-            ngettext("%(count)s session to validate", "%(count)s sessions to validate", late)
-            % {"count": late}
-        )
+    due += _to_validate(late)
     if placement.state in CLOSED_STATES and not getattr(placement, "has_report", True):
         due.append(_("Final report to produce"))
     return due
+
+
+def _to_validate(late: int) -> list[str]:
+    if not late:
+        return []
+    return [
+        ngettext("%(count)s session to validate", "%(count)s sessions to validate", late)
+        % {"count": late}
+    ]

@@ -121,12 +121,12 @@ def work_list(user: Any, territory: Territory, today: date) -> list[PlacementLin
     placements = reminders.with_reminder_facts(
         placements_for(user, territory, states=list(CURRENT_STATES)), today
     )
+    administrator = administers(user, territory)
     lines = []
     for placement in placements:
         pace = pace_of(placement, today)
-        lines.append(
-            PlacementLine(placement, pace, reminders.reminders_for(placement, pace, today))
-        )
+        due = reminders.reminders_for(placement, pace, today, administrator=administrator)
+        lines.append(PlacementLine(placement, pace, due))
     return sorted(lines, key=lambda line: (not line.pace.behind, line.placement.deadline))
 
 
@@ -135,8 +135,10 @@ def ended_list(user: Any, territory: Territory, today: date, limit: int = 50) ->
     placements = reminders.with_reminder_facts(
         placements_for(user, territory, states=list(CLOSED_STATES)).order_by("-ended_on"), today
     )[:limit]
+    administrator = administers(user, territory)
     return [
-        (placement, reminders.reminders_for(placement, None, today)) for placement in placements
+        (placement, reminders.reminders_for(placement, None, today, administrator=administrator))
+        for placement in placements
     ]
 
 
