@@ -149,3 +149,29 @@ def test_a_proposal_left_in_the_air_goes_3_years_after_its_deadline(
     placement = open_placement(coordinator, territory, post, spip)
     purge(today=add_months(placement.deadline, 36) + timedelta(days=1), territories=[territory])
     assert not Placement.objects.exists()
+
+
+def test_the_access_request_export_holds_the_placement_and_who_read_it(
+    client_for, coordinator, supervisor, dpo, placement
+):
+    import json
+
+    record(supervisor, placement)
+    client_for(supervisor).get(reverse("community_service:placement", args=[placement.public_id]))
+    client = client_for(dpo)
+    url = reverse("retention:access_request_export", args=[placement.person.public_id])
+    with assert_access_logged(
+        (AccessAction.EXPORT, placement.person), (AccessAction.EXPORT, placement)
+    ):
+        response = client.post(url, {"reason": "Demande d'accès du 2 décembre", "format": "json"})
+    data = json.loads(response.content)
+    (held,) = data["placements"]
+    assert held["case_number"] == placement.case_number
+    assert held["sessions"][0]["minutes"] == 180
+    assert "offence" not in json.dumps(held)
+    assert any(
+        row.get("record") == f"TIG {placement.case_number}" or placement.case_number in str(row)
+        for row in data["readers"]
+    )
+    pdf = client.post(url, {"reason": "Demande d'accès", "format": "pdf"})
+    assert placement.case_number in pdf_text(pdf.content)
