@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tranquillite.people",
     "tranquillite.letters",
     "tranquillite.followups",
+    "tranquillite.community_service",
     "tranquillite.retention",
     "tranquillite.observatory",
     "tranquillite.demo",

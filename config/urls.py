@@ -19,6 +19,7 @@ urlpatterns = [
     path("protection-donnees/", include("tranquillite.retention.urls")),
     path("suivis/", include("tranquillite.followups.urls")),
     path("personnes/", include("tranquillite.followups.people_urls")),
+    path("tig/", include("tranquillite.community_service.urls")),
     path("observatoire/", include("tranquillite.observatory.urls")),
     # The strategy's public summary, for the city's website: no sign-in.
     path("public/", include((strategy_reports.public_urlpatterns, "public"))),

@@ -19,8 +19,10 @@ ALLOWED: dict[str, set[str]] = {
     "people": FOUNDATION | {"governance"},
     "letters": FOUNDATION,
     "followups": FOUNDATION | {"governance", "people", "letters"},
-    "retention": FOUNDATION | {"governance", "people", "letters", "followups"},
-    "observatory": FOUNDATION | {"governance", "people", "followups", "strategy"},
+    "community_service": FOUNDATION | {"people", "letters"},
+    "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
+    "observatory": FOUNDATION
+    | {"governance", "people", "followups", "strategy", "community_service"},
 }
 
 

@@ -83,6 +83,22 @@ RIGHTS: dict[str, frozenset[Role]] = {
     # Answer a person's access request (RGPD art. 15): export everything held about them,
     # with who read it. The DPO may do so without being a member of the file's body.
     "followups.answer_access_requests": frozenset({R.DATA_PROTECTION_OFFICER}),
+    # Community service (TIG). The catalogue of posts names no person followed (services,
+    # tasks, supervisors' names): those who place people and those who host them read it.
+    "community_service.view_catalogue": frozenset(
+        {R.COORDINATOR, R.DIRECTOR, R.PARTNER_MEMBER, R.SUPERVISOR}
+    ),
+    # Open the placement pages. Never sufficient: a supervisor sees only the placements on his
+    # posts, a probation officer only those his service follows (community_service/models.py,
+    # art. L132-5 CSI); everyone else gets a 404.
+    "community_service.follow_placements": frozenset(
+        {R.COORDINATOR, R.PARTNER_MEMBER, R.SUPERVISOR}
+    ),
+    # Record, close, correct and validate sessions; report absences, lateness, incidents.
+    "community_service.record_sessions": frozenset({R.COORDINATOR, R.SUPERVISOR}),
+    # Administer community service (CNIL AU-038: the coordinator administers the files): posts,
+    # placements and their states, documents sent to the probation service.
+    "community_service.manage": frozenset({R.COORDINATOR}),
     # Read and export the outgoing-mail register (numbers, dates, subjects, case numbers and
     # addressees' roles: never a name), e.g. to show it to an auditor.
     "letters.view_mail_register": frozenset({R.COORDINATOR, R.DATA_PROTECTION_OFFICER}),

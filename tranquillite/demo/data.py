@@ -499,6 +499,9 @@ def load() -> tuple[Territory, Territory]:
     demo_strategy.load_follow_through(pantin)
     # A year of individual follow-ups; the groupe Mineurs' meeting discusses two of them.
     _meetings(pantin, demo_followups.load(pantin))
+    from tranquillite.demo import community_service as demo_community_service
+
+    demo_community_service.load(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",

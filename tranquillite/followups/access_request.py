@@ -381,8 +381,15 @@ def file_summary(
     }
 
 
-def collect(person: Person, *, exported_by: Any, reason: str) -> dict[str, Any]:
-    """Everything held about `person`, as plain data (dates as date objects)."""
+def collect(
+    person: Person,
+    *,
+    exported_by: Any,
+    reason: str,
+    other_records: dict[tuple[str, str], str] | None = None,
+) -> dict[str, Any]:
+    """Everything held about `person`, as plain data (dates as date objects).
+    `other_records`: records of other modules (community service) for "who read"."""
     guardians = list(LegalGuardian.objects.filter(person=person).order_by("pk"))
     merges = list(PersonMerge.objects.filter(survivor=person).order_by("merged_at"))
     follow_ups = list(
@@ -398,6 +405,7 @@ def collect(person: Person, *, exported_by: Any, reason: str) -> dict[str, Any]:
     records: dict[tuple[str, str], str] = {
         ("people.person", str(person.public_id)): _("Your record"),
     }
+    records.update(other_records or {})
     for merge in merges:
         records[("people.person", str(merge.absorbed_public_id))] = _(
             "A duplicate of your record, since merged into it"

@@ -11,7 +11,7 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self) -> None:
         from tranquillite.core.navigation import NavigationItem, register
-        from tranquillite.observatory import followups
+        from tranquillite.observatory import community_service, followups
         from tranquillite.strategy import sources
 
         register(
@@ -75,3 +75,39 @@ class ObservatoryConfig(AppConfig):
             ),
         ):
             sources.register(source)
+        # Community service (TIG): the same rule, whole-territory totals over a period.
+        for key, label, unit, compute in (
+            (
+                "placements_started",
+                _("Community service: placements started (whole territory)"),
+                _("placements"),
+                community_service.placements_started,
+            ),
+            (
+                "placements_completed",
+                _("Community service: placements completed (whole territory)"),
+                _("placements"),
+                community_service.placements_completed,
+            ),
+            (
+                "placements_interrupted",
+                _("Community service: placements interrupted (whole territory)"),
+                _("placements"),
+                community_service.placements_interrupted,
+            ),
+            (
+                "hours_done",
+                _("Community service: hours done (whole territory)"),
+                _("hours"),
+                community_service.hours_done,
+            ),
+            (
+                "completion_rate",
+                _("Community service: completion rate of the placements ended (whole territory)"),
+                _("%"),
+                community_service.completion_rate,
+            ),
+        ):
+            sources.register(
+                sources.IndicatorSource(f"community_service.{key}", label, unit, compute=compute)
+            )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tranquillite.accounts.roles import Role
 from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
 from tranquillite.people.search import name_key
 
@@ -39,11 +40,24 @@ class Situation(models.TextChoices):
 class PersonQuerySet(TerritoryScopedQuerySet["Person"]):
     def visible_to(self, user: Any) -> Self:
         """Only the people of a follow-up the user may see (FollowUp.visible_to: the charter
-        gate of its body, or the hearing the user presides)."""
+        gate of its body, or the hearing the user presides), or of a community-service
+        placement the user administers."""
         # The follow-ups app imports this one, not the reverse: its model is looked up by name.
         follow_up = apps.get_model("followups", "FollowUp")
         seen = follow_up.objects.visible_to(user).filter(person=models.OuterRef("pk"))
-        return self.filter(models.Exists(seen))
+        if not apps.is_installed("tranquillite.community_service"):
+            return self.filter(models.Exists(seen))
+        # And the people of the community-service placements the user administers (the
+        # coordinator): a supervisor or a probation officer reads a person only on the
+        # placement's page, never through the people pages.
+        placement = apps.get_model("community_service", "Placement")
+        placed = placement.objects.visible_to(user).filter(
+            person=models.OuterRef("pk"),
+            territory__memberships__user=user,
+            territory__memberships__is_active=True,
+            territory__memberships__role=Role.COORDINATOR,
+        )
+        return self.filter(models.Exists(seen) | models.Exists(placed))
 
 
 class Person(PublicIdModel, TerritoryScopedModel):

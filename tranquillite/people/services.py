@@ -87,6 +87,13 @@ def merge_people(*, actor: Any, survivor: Person, absorbed: Person, reason: str)
             setattr(survivor, field, getattr(absorbed, field))
     survivor.save()
     absorbed.follow_ups.update(person=survivor)
+    # Whatever else refers to the duplicate (a community-service placement…) follows the
+    # survivor too: people imports none of the modules that hang from it.
+    for relation in Person._meta.related_objects:
+        if relation.related_model in (LegalGuardian, PersonMerge) or relation.name == "follow_ups":
+            continue
+        field = relation.field.name
+        relation.related_model._base_manager.filter(**{field: absorbed}).update(**{field: survivor})
     absorbed.guardians.update(person=survivor)
     absorbed.merges.update(survivor=survivor)
     PersonMerge.objects.create(

@@ -17,7 +17,11 @@ timer, docs/operations.md):
 2. Then every person nothing refers to any more (no follow-up left) is destroyed, with their
    legal guardians, the records of merged duplicates and all their change history (that of
    the absorbed duplicates included).
-3. One `PurgeRun` per territory keeps what was destroyed as anonymous counts.
+3. Community-service placements due under their own rule (community_service/retention.py: 3
+   years after the end) go the same way, with their sessions, absences, corrections and
+   documents; their people then go with step 2 when nothing else holds them.
+4. One `PurgeRun` per territory keeps what was destroyed as anonymous counts (placements in
+   its `rows`, "community_service.placement").
 
 What stays, on purpose: the outgoing-mail register (`letters.OutgoingMail`: a date, a case
 number, "a legal guardian" — no name), and the access log (`audit.AccessLogEntry`: labels are
@@ -55,6 +59,8 @@ from django.db import models, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from tranquillite.community_service.models import Placement
+from tranquillite.community_service.retention import due_placements
 from tranquillite.core.models import Territory
 from tranquillite.followups.access_request import absorbed_person_pks
 from tranquillite.followups.models import FollowUp
@@ -384,7 +390,22 @@ def purge_territory(
         plan.collect(Person, Person._base_manager.filter(pk__in=[pk for (pk,) in rows]))
         _execute(plan, tally, dry_run=dry_run)
 
+    def destroy_placements(rows: list[tuple[Any, ...]]) -> None:
+        # Community service's own rule (community_service/retention.py): 3 years after the
+        # end. Sessions, absences, corrections, documents and their files go with it.
+        plan = Plan()
+        plan.collect(Placement, Placement._base_manager.filter(pk__in=[pk for (pk,) in rows]))
+        _execute(plan, tally, dry_run=dry_run)
+
     _in_batches(due, ["kind"], destroy_follow_ups, dry_run=dry_run, size=batch_size)
+    _in_batches(
+        due_placements(today).filter(territory=territory),
+        [],
+        destroy_placements,
+        dry_run=dry_run,
+        size=batch_size,
+    )
+    # (A dry run counts the people of due placements as still held: it deletes nothing.)
     people = orphan_persons(territory, ignoring=due if dry_run else None)
     _in_batches(people, [], destroy_people, dry_run=dry_run, size=batch_size)
     return tally

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
+from tranquillite.community_service import access_request as placements_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory
 from tranquillite.core.models import Territory
@@ -112,8 +113,20 @@ def access_request_export(request: HttpRequest, public_id: Any) -> HttpResponse:
             status=400,
         )
     reason = form.cleaned_data["reason"]
-    record_access(request, AccessAction.EXPORT, access_request.records_of(person), reason=reason)
-    data = access_request.collect(person, exported_by=request.user, reason=reason)
+    record_access(
+        request,
+        AccessAction.EXPORT,
+        [*access_request.records_of(person), *placements_access.records_of(person)],
+        reason=reason,
+    )
+    data = access_request.collect(
+        person,
+        exported_by=request.user,
+        reason=reason,
+        other_records=placements_access.reader_labels(person),
+    )
+    # Community-service placements (what the host keeps; no offence is stored).
+    data["placements"] = placements_access.placements_of(person)
     stamp = f"{timezone.localdate():%Y%m%d}-{str(person.public_id)[:8]}"
     if form.cleaned_data["format"] == "json":
         response = HttpResponse(

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tranquillite.core.spreadsheets import defuse_formula
+from tranquillite.core.spreadsheets import defuse_formula, fill_table
 from tranquillite.strategy.budget import YearBudget, budget_by_year
 from tranquillite.strategy.evaluations import due_condition
 from tranquillite.strategy.indicators import progress
@@ -352,7 +352,7 @@ def strategy_workbook(strategy: Strategy, *, exported_by: Any) -> bytes:
             ]
         )
     formats = {9: DATE_FORMAT, **{12 + n: AMOUNT_FORMAT for n in range(len(years))}}
-    _fill(tab, header, rows, formats, wide={3: 50, 5: 45, 11: 60})
+    fill_table(tab, header, rows, formats, wide={3: 50, 5: 45, 11: 60})
 
     tab = workbook.create_sheet(pgettext("workbook tab", "Indicators"))
     header = [
@@ -392,7 +392,7 @@ def strategy_workbook(strategy: Strategy, *, exported_by: Any) -> bytes:
                 _("yes") if indicator.is_public else _("no"),
             ]
         )
-    _fill(tab, header, rows, {7: DATE_FORMAT, 9: DATE_FORMAT, 11: DATE_FORMAT}, wide={2: 45})
+    fill_table(tab, header, rows, {7: DATE_FORMAT, 9: DATE_FORMAT, 11: DATE_FORMAT}, wide={2: 45})
 
     tab = workbook.create_sheet(pgettext("workbook tab", "Measurements"))
     header = [_("Sheet"), _("Indicator"), _("Date"), _("Value"), _("Origin")]
@@ -406,7 +406,7 @@ def strategy_workbook(strategy: Strategy, *, exported_by: Any) -> bytes:
         ]
         for m in measurements
     ]
-    _fill(tab, header, rows, {3: DATE_FORMAT}, wide={2: 45})
+    fill_table(tab, header, rows, {3: DATE_FORMAT}, wide={2: 45})
 
     about = workbook.create_sheet(pgettext("workbook tab", "About"))
     exported_at = timezone.localtime()
@@ -428,31 +428,3 @@ def strategy_workbook(strategy: Strategy, *, exported_by: Any) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _fill(
-    tab: Any,
-    header: list[str],
-    rows: list[list[Any]],
-    formats: dict[int, str],
-    *,
-    wide: dict[int, int],
-) -> None:
-    """Header row bold and frozen, an autofilter over the table, column widths, formats."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
-    tab.append(header)
-    for cell in tab[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        tab.append(row)
-    for column, number_format in formats.items():
-        for (cell,) in tab.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = number_format
-    for index, title in enumerate(header, start=1):
-        width = wide.get(index) or max(12, min(30, len(title) + 2))
-        tab.column_dimensions[get_column_letter(index)].width = width
-    tab.freeze_panes = "A2"
-    tab.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"

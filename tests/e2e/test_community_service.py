@@ -1,0 +1,111 @@
+"""Community service in the browser: the supervisor's day on a phone, the coordinator's
+placement from a probation proposal to the hours form."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.e2e.browser import check, sign_in
+from tranquillite.community_service.models import Occurrence, Placement, WorkSession
+
+pytestmark = pytest.mark.browser
+
+PHONE_360 = {"width": 360, "height": 740}
+
+
+def test_the_supervisor_records_a_session_and_an_absence_on_a_phone(demo, new_tab, request):
+    tab = new_tab(viewport=PHONE_360)
+    sign_in(tab, "tuteur@pantin.test")
+    tab.goto("/tig/ma-journee/")
+    expect(tab.locator("main h1")).to_have_text("Ma journée")
+    check(tab, request, "day")
+    card = tab.locator("main section.card", has_text="Yanis Benali")
+    # One tap: arrival.
+    card.get_by_role("button", name="Arrivée maintenant").click()
+    card = tab.locator("main section.card", has_text="Yanis Benali")
+    expect(card).to_contain_text("Arrivé(e) à")
+    # One tap: departure (with the break and the tasks, optional).
+    card.get_by_label("Tâches effectuées").fill("Ramassage des feuilles")
+    card.get_by_role("button", name="Départ maintenant").click()
+    expect(tab.locator("main")).to_contain_text("La séance est clôturée.")
+    check(tab, request, "session-closed")
+    # The targets are large: the main buttons fill the phone's width.
+    box = tab.locator("main section.card").first.get_by_role("link", name="Absence").bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 280
+    assert tab.evaluate("() => document.documentElement.scrollWidth") <= 360
+    placement = Placement.objects.get(person__last_name="Benali")
+    session = WorkSession.objects.get(placement=placement, day=timezone.localdate())
+    assert session.ends_at is not None and session.tasks == "Ramassage des feuilles"
+    # An absence of the other young person on the post.
+    tab.locator("main section.card", has_text="Enzo").get_by_role(
+        "link", name="Absence, retard, incident"
+    ).click()
+    tab.get_by_label("Ce qui s’est passé").select_option("absence")
+    check(tab, request, "absence-form")
+    tab.get_by_role("button", name="Signaler").click()
+    expect(tab.locator("main")).to_contain_text("Le conseiller pénitentiaire est prévenu")
+    assert Occurrence.objects.filter(
+        placement__person__first_name="Enzo", kind="absence", day=timezone.localdate()
+    ).exists()
+
+
+def test_the_coordinator_opens_a_placement_and_produces_the_hours_form(demo, tab, request):
+    sign_in(tab, "coordination@pantin.test")
+    tab.goto("/tig/placements/nouveau/")
+    expect(tab.locator("main .alert-info")).to_contain_text("Aucune infraction")
+    tab.locator("#id_personne-first_name").fill("Lucas")
+    tab.locator("#id_personne-last_name").fill("Perrin")
+    tab.locator("#id_personne-birth_date").fill("1995-02-14")
+    tab.locator("#id_post").select_option(label="Atelier peinture — rafraîchissement des écoles")
+    tab.get_by_label("SPIP ou service de la PJJ").select_option(
+        label="SPIP de la Seine-Saint-Denis (SPIP 93)"
+    )
+    tab.get_by_label("Conseiller pénitentiaire ayant un compte").select_option(
+        label="Julien Mercier"
+    )
+    tab.get_by_label("Référence du SPIP ou de la PJJ").fill("SPIP93-2026-0600")
+    tab.get_by_label("Heures prononcées").fill("20")
+    sentence = timezone.localdate() - timedelta(days=40)
+    tab.get_by_label("Date du jugement").fill(sentence.isoformat())
+    tab.get_by_label("Mardi").check()
+    tab.get_by_label("Jeudi").check()
+    tab.get_by_label("Début prévu").fill("08:00")
+    tab.get_by_label("Fin prévue").fill("12:00")
+    check(tab, request, "proposal-form")
+    tab.get_by_role("button", name="Enregistrer la proposition").click()
+    expect(tab.locator("main")).to_contain_text("est proposé")
+    tab.wait_for_url(re.compile(r"/tig/placements/[0-9a-f-]+/$"))
+    # Agreement and first interview, then the start.
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    before = (timezone.localdate() - timedelta(days=2)).isoformat()
+    tab.get_by_label("Accord de la personne").fill(before)
+    tab.get_by_label("Premier entretien").fill(before)
+    tab.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(tab.locator("main")).to_contain_text("Le placement est enregistré.")
+    tab.locator("#id_occurred_on").fill(yesterday)
+    tab.get_by_role("button", name="Démarrer ou reprendre").click()
+    expect(tab.locator("main")).to_contain_text("L'état du placement est enregistré.")
+    # A session, validated, then the end (interrupted) and the hours form.
+    tab.locator("#id_start").fill("08:00")
+    tab.locator("#id_end").fill("12:00")
+    tab.locator("#id_day").fill(yesterday)
+    tab.get_by_role("button", name="Enregistrer la séance").click()
+    expect(tab.locator("main")).to_contain_text("La séance est enregistrée.")
+    tab.get_by_role("button", name="Valider", exact=True).click()
+    expect(tab.locator("main")).to_contain_text("La séance est validée.")
+    tab.get_by_label("Motif (interruption)").select_option(label="Retiré par le SPIP ou la PJJ")
+    tab.get_by_role("button", name="Interrompre").click()
+    expect(tab.locator("main")).to_contain_text("Interrompu")
+    tab.get_by_label("Document").select_option(label="Fiche horaire")
+    tab.locator("#id_doc_reason").fill("Envoi au SPIP")
+    tab.get_by_role("button", name="Produire le PDF").click()
+    expect(tab.locator("main")).to_contain_text("courrier n°")
+    check(tab, request, "placement-closed")
+    placement = Placement.objects.get(person__last_name="Perrin")
+    assert placement.state == "interrupted"
+    assert placement.documents.filter(kind="hours_form").exists()
