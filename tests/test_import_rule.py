@@ -21,6 +21,10 @@ ALLOWED: dict[str, set[str]] = {
     "followups": FOUNDATION | {"governance", "people", "letters"},
     "retention": FOUNDATION | {"governance", "people", "letters", "followups"},
     "observatory": FOUNDATION | {"governance", "people", "followups", "strategy"},
+    "field": FOUNDATION,
+    # The API reads and writes the domain apps through their services; no domain app
+    # imports it.
+    "api": FOUNDATION | {"field"},
 }
 
 
