@@ -499,6 +499,10 @@ def load() -> tuple[Territory, Territory]:
     demo_strategy.load_follow_through(pantin)
     # A year of individual follow-ups; the groupe Mineurs' meeting discusses two of them.
     _meetings(pantin, demo_followups.load(pantin))
+    from tranquillite.demo import field as demo_field
+
+    # Four months of the mediators' and park wardens' daily log.
+    demo_field.load(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",
