@@ -15,6 +15,11 @@
   const network = document.getElementById("field-network");
   const STORE = "outbox";
   let flushing = false;
+  // After an answer lost on the way (or a network that does not answer), try again soon,
+  // then less and less often; a success starts over.
+  const FIRST_RETRY_MS = 3000;
+  let retryDelay = FIRST_RETRY_MS;
+  let retryTimer = null;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
@@ -52,7 +57,8 @@
 
   function labelOf(name) {
     const label = form && form.querySelector(`label[for="id_${name}"]`);
-    return label ? label.textContent.trim() : "";
+    // The label's own words, without the "required" mark that follows them.
+    return label && label.firstChild ? label.firstChild.textContent.trim() : "";
   }
 
   function optionText(name, value) {
@@ -203,9 +209,18 @@
       const db = await database;
       const items = (await db.getAll(STORE)).filter((item) => item.state === "waiting");
       items.sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+      let unsent = false;
       for (const item of items) {
         const result = await send(item);
-        if (result === "offline" || result === "stop") break;
+        if (result === "stop") return;
+        unsent = unsent || result === "offline";
+      }
+      if (unsent) {
+        window.clearTimeout(retryTimer);
+        retryTimer = window.setTimeout(flush, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 60000);
+      } else {
+        retryDelay = FIRST_RETRY_MS;
       }
     } finally {
       flushing = false;

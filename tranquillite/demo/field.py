@@ -226,6 +226,8 @@ def _shift(
     rng: random.Random,
 ) -> Shift:
     ended = _aware(day, end_hour) - timedelta(minutes=rng.choice((0, 0, 10, 20)))
+    # The supervisor validates the next morning: yesterday's shifts are still to validate.
+    validated = day < timezone.localdate() - timedelta(days=1)
     return Shift(
         territory=territory,
         team=team,
@@ -235,8 +237,8 @@ def _shift(
         planned_end=_aware(day, end_hour),
         started_at=started,
         ended_at=ended,
-        validated_at=ended + timedelta(hours=12),
-        validated_by=team.supervisor,
+        validated_at=ended + timedelta(hours=12) if validated else None,
+        validated_by=team.supervisor if validated else None,
     )
 
 
