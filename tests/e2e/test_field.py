@@ -28,9 +28,7 @@ def _log(tab, category: str, place: str) -> None:
     tab.get_by_role("button", name="Enregistrer la saisie").click()
 
 
-def test_entries_wait_offline_and_reach_the_server_once(
-    demo, new_tab, request, expected_refusals
-):
+def test_entries_wait_offline_and_reach_the_server_once(demo, new_tab, request, expected_refusals):
     # The entry dated tomorrow, at the end, is refused by the API on purpose (422).
     expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries$")
     tab = new_tab(PHONE_360)
