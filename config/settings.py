@@ -360,6 +360,11 @@ FIELD_MAX_DISTANCE_KM = float(os.environ.get("FIELD_MAX_DISTANCE_KM", "2"))
 FIELD_DEFAULT_SHIFT_HOURS = int(os.environ.get("FIELD_DEFAULT_SHIFT_HOURS", "8"))
 # An entry sent late from a phone that stayed offline may be this old, no older.
 FIELD_MAX_BACKDATE_DAYS = int(os.environ.get("FIELD_MAX_BACKDATE_DAYS", "7"))
+# Daily-log photos: refused above this size or pixel count, re-encoded at most this many
+# pixels a side (field/photos.py).
+FIELD_PHOTO_MAX_BYTES = int(os.environ.get("FIELD_PHOTO_MAX_BYTES", str(10_000_000)))
+FIELD_PHOTO_MAX_PIXELS = 40_000_000
+FIELD_PHOTO_MAX_SIDE = 1600
 # Requests per signed-in user to the API (django-ninja throttling, in the shared cache).
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
 

@@ -226,7 +226,7 @@ def test_a_mediator_cannot_validate_but_the_supervisor_can(api_field, client_for
         f"{API}/shifts?page=-3",
         f"{API}/shifts?page=abc",
         f"{API}/shifts/not-a-uuid",
-        f"{API}/entries/{uuid.uuid4()}",
+        f"{API}/entries/00000000-0000-4000-8000-000000000000",
     ],
 )
 def test_garbage_in_the_address_is_never_a_server_error(mediator_client, url):

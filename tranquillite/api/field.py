@@ -8,9 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Status
+from ninja import File, Header, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from tranquillite.api.schemas import (
@@ -164,6 +164,31 @@ def add_entry(
     if not created:
         response["Idempotent-Replayed"] = "true"
     return Status(201, entry)
+
+
+@router.post(
+    "/entries/{entry_id}/photo", response={200: EntryOut, 400: Errors, 404: Errors, 422: Errors}
+)
+def post_photo(
+    request: HttpRequest,
+    entry_id: UUID,
+    photo: UploadedFile = File(...),  # type: ignore[type-arg]  # noqa: B008
+) -> Any:
+    """Attach the entry's photo (multipart field `photo`): re-encoded on the server, EXIF and
+    GPS removed, size capped. Sending it again replaces it."""
+    found = selectors.entry_for(request.user, _territory(request), entry_id)
+    if found is None:
+        raise Http404
+    return services.attach_photo(actor=request.user, entry=found, upload=photo)
+
+
+@router.get("/entries/{entry_id}/photo", response={200: None, 404: Errors})
+def get_photo(request: HttpRequest, entry_id: UUID) -> Any:
+    """The entry's photo, for whoever may see the entry."""
+    found = selectors.entry_for(request.user, _territory(request), entry_id)
+    if found is None or not found.photo:
+        raise Http404
+    return FileResponse(found.photo.open("rb"), content_type="image/jpeg")
 
 
 @router.get("/entries/{entry_id}", response=EntryOut)

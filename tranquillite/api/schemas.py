@@ -98,7 +98,12 @@ class EntryOut(Schema):
     follow_up_needed: bool
     note: str
     warnings: list[str] = Field(alias="note_warnings")
+    has_photo: bool
     created_at: datetime
+
+    @staticmethod
+    def resolve_has_photo(entry: LogEntry) -> bool:
+        return bool(entry.photo)
 
     @staticmethod
     def resolve_shift(entry: LogEntry) -> UUID:

@@ -9,6 +9,7 @@ checked by the free-text guard for what looks like a name or a phone number.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any, Self
 
@@ -295,6 +296,11 @@ class Shift(PublicIdModel, TerritoryScopedModel):
         return None if duration is None else round(duration.total_seconds() / 3600, 2)
 
 
+def entry_photo_path(entry: LogEntry, filename: str) -> str:
+    # A random name: the file's address says nothing of the entry, its team or its place.
+    return f"field/{uuid.uuid4()}.jpg"
+
+
 class LogEntryQuerySet(TerritoryScopedQuerySet["LogEntry"]):
     def visible_to(self, user: Any) -> Self:
         return self.filter(team__in=Team.objects.visible_to(user).values("pk"))
@@ -343,6 +349,11 @@ class LogEntry(PublicIdModel, TerritoryScopedModel):
     note = models.CharField(_("note"), max_length=280, blank=True)
     # What the free-text guard said about the note when it was saved (shown, not blocking).
     note_warnings = models.JSONField(default=list, blank=True, editable=False)
+    # Re-encoded by field/photos.py (no original kept, no EXIF, no GPS); served through the API
+    # after `visible_to`, never from MEDIA_URL.
+    photo = models.FileField(
+        _("photo"), upload_to=entry_photo_path, max_length=200, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LogEntryQuerySet.as_manager()

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from tranquillite.field.models import (
     TeamMembership,
 )
 from tranquillite.field.permissions import may_validate, works_in
+from tranquillite.field.photos import reencode
 
 # A phone's clock may be a little ahead of the server's.
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -287,6 +289,23 @@ def log_entry(*, actor: Any, shift: Shift, data: EntryInput) -> tuple[LogEntry, 
             raise
         return existing, False
     return entry, True
+
+
+@transaction.atomic
+def attach_photo(*, actor: Any, entry: LogEntry, upload: Any) -> LogEntry:
+    """Attach (or replace) the entry's photo, re-encoded without its metadata. Sending the same
+    photo again replaces it: a resend from the phone never adds a second one."""
+    _require(works_in(actor, entry.team))
+    entry = LogEntry.objects.select_for_update().select_related("shift").get(pk=entry.pk)
+    if entry.shift.validated_at is not None:
+        raise ValidationError(_("This shift is validated: it takes no more entries."))
+    content = reencode(upload, upload.size)
+    previous = entry.photo.name if entry.photo else ""
+    entry.photo.save("photo.jpg", ContentFile(content), save=True)
+    if previous:
+        storage = entry.photo.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    return entry
 
 
 def _replay(actor: Any, territory: Territory, client_uuid: uuid.UUID) -> LogEntry | None:
