@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import member
-from tests.field.conftest import make_field
+from tests.field.conftest import entry_input, make_field
 from tranquillite.accounts.roles import Role
 from tranquillite.field import services
 from tranquillite.field.models import LogEntry
@@ -166,19 +166,7 @@ def test_access_matrix(api_field, territory, other_territory, client_for, who, e
     entry, _created = services.log_entry(
         actor=api_field.mediator,
         shift=shift,
-        data=services.EntryInput(
-            client_uuid=uuid.uuid4(),
-            occurred_at=timezone.now(),
-            function="active_presence",
-            category="young_people",
-            age_band="12_17",
-            sex="mixed",
-            group_size=5,
-            action="dialogue",
-            partner="none",
-            outcome="not_applicable",
-            neighbourhood=api_field.hoche,
-        ),
+        data=entry_input(neighbourhood=api_field.hoche),
     )
     users = {
         "mediator": api_field.mediator,

@@ -5,15 +5,13 @@ and only whoever may see the entry gets the photo."""
 from __future__ import annotations
 
 import io
-import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from tests.factories import member
-from tests.field.conftest import make_field
+from tests.field.conftest import entry_input, make_field
 from tranquillite.accounts.roles import Role
 from tranquillite.field import services
 from tranquillite.field.models import LogEntry
@@ -41,19 +39,7 @@ def entry_setup(territory):
     entry, _created = services.log_entry(
         actor=field.mediator,
         shift=shift,
-        data=services.EntryInput(
-            client_uuid=uuid.uuid4(),
-            occurred_at=timezone.now(),
-            function="technical_watch",
-            category="equipment",
-            age_band="unknown",
-            sex="unknown",
-            group_size=1,
-            action="reported",
-            partner="technical_services",
-            outcome="referred",
-            neighbourhood=field.hoche,
-        ),
+        data=entry_input(category="equipment", neighbourhood=field.hoche),
     )
     return field, entry
 

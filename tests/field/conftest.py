@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,8 +29,6 @@ class Field:
 
 
 def entry_input(**changes: Any) -> services.EntryInput:
-    import uuid
-
     values: dict[str, Any] = {
         "client_uuid": uuid.uuid4(),
         "occurred_at": timezone.now(),

@@ -143,22 +143,9 @@ def add_entry(
                 {"neighbourhood": _("This neighbourhood is not in the territory.")}
             )
     data = services.EntryInput(
+        **payload.model_dump(exclude={"client_uuid", "neighbourhood"}),
         client_uuid=client_uuid,
-        occurred_at=payload.occurred_at,
-        function=payload.function,
-        category=payload.category,
-        age_band=payload.age_band,
-        sex=payload.sex,
-        group_size=payload.group_size,
-        action=payload.action,
-        partner=payload.partner,
-        outcome=payload.outcome,
-        follow_up_needed=payload.follow_up_needed,
-        note=payload.note,
-        latitude=payload.latitude,
-        longitude=payload.longitude,
         neighbourhood=neighbourhood,
-        location_source=payload.location_source,
     )
     entry, created = services.log_entry(actor=request.user, shift=shift, data=data)
     if not created:
