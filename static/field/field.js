@@ -161,7 +161,42 @@
     sent.prepend(li);
   }
 
+  async function sendPhoto(item) {
+    const body = new FormData();
+    body.append("photo", item.photo, "photo.jpg");
+    let response;
+    try {
+      response = await fetch(item.photo_url.replace(/0{8}-0{4}-0{4}-0{4}-0{12}/, item.entry_id), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": item.csrf },
+        body: body,
+      });
+    } catch (error) {
+      return "offline";
+    }
+    const db = await database;
+    if (response.ok) {
+      await db.delete(STORE, item.client_uuid);
+      return "sent";
+    }
+    if (response.status === 401 || response.status === 403) {
+      await db.put(STORE, { ...item, reason: outbox.dataset.signedOut });
+      return "stop";
+    }
+    if (response.status === 429 || response.status >= 500) return "stop";
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch (error) {
+      answer = null;
+    }
+    await db.put(STORE, { ...item, state: "refused", reason: reasonOf(answer) });
+    return "refused";
+  }
+
   async function send(item) {
+    if (item.entry_id) return sendPhoto(item);
     let response;
     try {
       response = await fetch(item.url, {
@@ -186,8 +221,14 @@
       body = null;
     }
     if (response.status === 201 || response.status === 200) {
-      await db.delete(STORE, item.client_uuid);
       addSent(item, body || {});
+      if (item.photo && body && body.id) {
+        // The entry is saved; its photo waits in the queue until it is sent too.
+        const next = { ...item, entry_id: body.id, label: `${item.label} — ${item.photo_label}` };
+        await db.put(STORE, next);
+        return sendPhoto(next);
+      }
+      await db.delete(STORE, item.client_uuid);
       return "sent";
     }
     if (response.status === 401 || response.status === 403) {
@@ -239,12 +280,18 @@
         csrf: form.elements.csrfmiddlewaretoken.value,
         payload: payload,
         label: optionText("category", payload.category),
+        // The photo travels as a Blob in IndexedDB, sent once its entry exists on the server.
+        photo: form.elements.photo && form.elements.photo.files[0] ? form.elements.photo.files[0] : null,
+        entry_id: null,
+        photo_url: form.dataset.photoApi,
+        photo_label: form.dataset.photoWaiting,
         state: "waiting",
         reason: "",
         queued_at: new Date().toISOString(),
       };
       await (await database).put(STORE, item);
       form.elements.note.value = "";
+      if (form.elements.photo) form.elements.photo.value = "";
       form.elements.latitude.value = "";
       form.elements.longitude.value = "";
       freshForm();

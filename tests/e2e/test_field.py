@@ -7,9 +7,11 @@ screen is looked at and checked with axe-core."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.browser import check, sign_in
@@ -21,14 +23,18 @@ PHONE_360 = {"width": 360, "height": 740}
 ENTRIES = "**/api/v1/field/shifts/*/entries"
 
 
-def _log(tab, category: str, place: str) -> None:
+def _log(tab, category: str, place: str, photo: Path | None = None) -> None:
     tab.locator("#id_neighbourhood").select_option(label=place)
+    if photo is not None:
+        tab.locator("#id_photo").set_input_files(photo)
     tab.locator("#id_category").select_option(category)
     tab.locator("#id_group_size").fill("3")
     tab.get_by_role("button", name="Enregistrer la saisie").click()
 
 
-def test_entries_wait_offline_and_reach_the_server_once(demo, new_tab, request, expected_refusals):
+def test_entries_wait_offline_and_reach_the_server_once(
+    demo, new_tab, request, expected_refusals, tmp_path
+):
     # The entry dated tomorrow, at the end, is refused by the API on purpose (422).
     expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries$")
     tab = new_tab(PHONE_360)
@@ -50,7 +56,12 @@ def test_entries_wait_offline_and_reach_the_server_once(demo, new_tab, request, 
     expect(tab.locator("#field-network")).to_contain_text("Pas de réseau")
     _log(tab, "young_people", "Quatre-Chemins")
     _log(tab, "neighbour_conflict", "Hoche")
-    _log(tab, "equipment", "Quatre-Chemins")
+    # The broken street light, with a photo carrying a GPS tag.
+    photo = tmp_path / "lampadaire.jpg"
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (48.0, 54.0, 4.0), 3: "E", 4: (2.0, 23.0, 36.0)})
+    Image.new("RGB", (800, 600), "#556b2f").save(photo, format="JPEG", exif=exif)
+    _log(tab, "equipment", "Quatre-Chemins", photo)
     queued = tab.locator("#outbox li")
     expect(queued).to_have_count(3)
     expect(queued.first).to_contain_text("en attente d’envoi")
@@ -86,6 +97,9 @@ def test_entries_wait_offline_and_reach_the_server_once(demo, new_tab, request, 
     expect(tab.locator("#sent li")).to_have_count(3)
     assert len(answered) == 3
     assert LogEntry.objects.filter(shift=today).count() == 3
+    with_photo = LogEntry.objects.filter(shift=today).exclude(photo="").get()
+    assert with_photo.category == "equipment"
+    assert not Image.open(with_photo.photo).getexif()
     tab.context.unroute(ENTRIES)
     check(tab, request, "all-sent")
 

@@ -3,10 +3,13 @@ the supervisor's day (validate), the manifest and the service worker; who may se
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from tests.factories import member
 from tests.field.conftest import entry_input
@@ -42,10 +45,17 @@ def test_a_mediator_clocks_in_logs_an_entry_and_clocks_out(field, client_for):
         "outcome": "not_applicable",
         "note": "Mme Durand se plaint du bruit",
     }
-    response = client.post(f"/terrain/vacation/{shift.public_id}/saisie/", form, follow=True)
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "#888").save(photo, format="PNG")
+    upload = SimpleUploadedFile("lampadaire.png", photo.getvalue(), content_type="image/png")
+    response = client.post(
+        f"/terrain/vacation/{shift.public_id}/saisie/", {**form, "photo": upload}, follow=True
+    )
     assert response.status_code == 200
     assert "semble nommer" in response.content.decode()
-    assert LogEntry.objects.get().neighbourhood == field.hoche
+    saved = LogEntry.objects.get()
+    assert saved.neighbourhood == field.hoche
+    assert Image.open(saved.photo).format == "JPEG"
     response = client.post(
         f"/terrain/vacation/{shift.public_id}/saisie/", {**form, "group_size": "0"}
     )

@@ -83,6 +83,13 @@ class LogEntryForm(forms.Form):
         help_text=_("No name, no phone number: describe the situation, not the people."),
     )
 
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Of the place or the equipment, never of a person."),
+    )
+
     def __init__(
         self, *args: Any, team_kind: str, neighbourhoods: QuerySet[Neighbourhood], **kwargs: Any
     ) -> None:

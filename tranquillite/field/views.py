@@ -126,6 +126,7 @@ def add_entry(request: HttpRequest, public_id: Any) -> HttpResponse:
     shift = _visible_shift(request, public_id)
     form = LogEntryForm(
         request.POST,
+        request.FILES,
         team_kind=shift.team.kind,
         neighbourhoods=selectors.neighbourhoods_of(territory),
     )
@@ -146,6 +147,14 @@ def add_entry(request: HttpRequest, public_id: Any) -> HttpResponse:
             messages.success(request, _("Entry saved."))
             for warning in entry.note_warnings:
                 messages.warning(request, warning)
+            if form.cleaned_data["photo"]:
+                try:
+                    services.attach_photo(
+                        actor=request.user, entry=entry, upload=form.cleaned_data["photo"]
+                    )
+                except ValidationError as error:
+                    # The entry is kept: only the photo is refused, with its reason.
+                    messages.error(request, error_text(error))
             return redirect("field:phone")
     return _phone_page(request, entry_form=form, status=400)
 
