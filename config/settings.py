@@ -360,6 +360,9 @@ FIELD_MAX_DISTANCE_KM = float(os.environ.get("FIELD_MAX_DISTANCE_KM", "2"))
 FIELD_DEFAULT_SHIFT_HOURS = int(os.environ.get("FIELD_DEFAULT_SHIFT_HOURS", "8"))
 # An entry sent late from a phone that stayed offline may be this old, no older.
 FIELD_MAX_BACKDATE_DAYS = int(os.environ.get("FIELD_MAX_BACKDATE_DAYS", "7"))
+# Daily-log entries are destroyed this long after the moment they record (3 years, CNIL
+# AU-038's period for a daily log), photos with them: field/retention.py.
+FIELD_LOG_RETENTION_DAYS = int(os.environ.get("FIELD_LOG_RETENTION_DAYS", str(3 * 365 + 1)))
 # Daily-log photos: refused above this size or pixel count, re-encoded at most this many
 # pixels a side (field/photos.py).
 FIELD_PHOTO_MAX_BYTES = int(os.environ.get("FIELD_PHOTO_MAX_BYTES", str(10_000_000)))
