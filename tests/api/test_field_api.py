@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -219,3 +220,19 @@ def test_a_mediator_cannot_validate_but_the_supervisor_can(api_field, client_for
 )
 def test_garbage_in_the_address_is_never_a_server_error(mediator_client, url):
     assert mediator_client.get(url).status_code in {404, 422}
+
+
+def test_cells_are_counted_among_what_one_may_see(api_field, client_for, territory):
+    shift = clock_in(api_field)
+    for _ in range(3):
+        services.log_entry(
+            actor=api_field.mediator, shift=shift, data=entry_input(neighbourhood=api_field.hoche)
+        )
+    today = timezone.localdate()
+    url = f"{API}/cells?resolution=8&start={today.isoformat()}&end={today + timedelta(days=1)}"
+    cells = client_for(api_field.director).get(url)
+    assert cells.status_code == 200, cells.content
+    assert [row["count"] for row in cells.json()] == [3]
+    assert client_for(member(territory, Role.PARK_WARDEN)).get(url).status_code == 404
+    wrong = client_for(api_field.director).get(url.replace("resolution=8", "resolution=7"))
+    assert wrong.status_code == 422

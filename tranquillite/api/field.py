@@ -4,16 +4,19 @@ Every read starts from `visible_to(request.user)` in the current territory: what
 see is a 404. Writes call `tranquillite.field.services`, which check the rights again."""
 
 from datetime import date as date_type
+from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Header, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from tranquillite.api.schemas import (
+    CellOut,
     ClockIn,
     EntryIn,
     EntryOut,
@@ -24,7 +27,8 @@ from tranquillite.api.schemas import (
 )
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.field import selectors, services
-from tranquillite.field.models import Shift
+from tranquillite.field.geo import cell_centre, h3_hex
+from tranquillite.field.models import H3_RESOLUTIONS, Shift
 
 router = Router(tags=["field"])
 
@@ -36,6 +40,10 @@ def _territory(request: HttpRequest) -> Territory:
     if territory is None:
         raise Http404
     return territory  # type: ignore[no-any-return]
+
+
+def _day_start(day: date_type) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(0)))
 
 
 def _shift(request: HttpRequest, shift_id: UUID) -> Shift:
@@ -176,6 +184,46 @@ def get_photo(request: HttpRequest, entry_id: UUID) -> Any:
     if found is None or not found.photo:
         raise Http404
     return FileResponse(found.photo.open("rb"), content_type="image/jpeg")
+
+
+@router.get("/cells", response={200: list[CellOut], 404: Errors, 422: Errors})
+def cells(
+    request: HttpRequest,
+    start: date_type,
+    end: date_type,
+    resolution: int = 8,
+    team: UUID | None = None,
+) -> Any:
+    """Entries per h3 cell between two dates (end excluded), at resolution 6, 8 or 10: the
+    counts of the map, among the entries the user may see."""
+    territory = _territory(request)
+    teams = selectors.visible_teams(request.user, territory)
+    if not teams.exists():
+        raise Http404
+    chosen = None
+    if team is not None:
+        chosen = teams.filter(public_id=team).first()
+        if chosen is None:
+            raise Http404
+    if end <= start:
+        raise ValidationError({"end": _("The end must come after the start.")})
+    if resolution not in H3_RESOLUTIONS:
+        raise ValidationError({"resolution": _("Choose a value from the list.")})
+    rows = selectors.cell_counts(
+        request.user,
+        territory,
+        resolution=resolution,
+        start=_day_start(start),
+        end=_day_start(end),
+        team=chosen,
+    )
+    result = []
+    for cell, count in rows:
+        latitude, longitude = cell_centre(cell)
+        result.append(
+            {"cell": h3_hex(cell), "count": count, "latitude": latitude, "longitude": longitude}
+        )
+    return result
 
 
 @router.get("/entries/{entry_id}", response=EntryOut)

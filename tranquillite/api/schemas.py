@@ -133,3 +133,10 @@ class ErrorItem(Schema):
 
 class Errors(Schema):
     errors: list[ErrorItem]
+
+
+class CellOut(Schema):
+    cell: str = Field(description="The h3 cell (hexadecimal index).")
+    count: int
+    latitude: float
+    longitude: float

@@ -58,3 +58,17 @@ def cells_of(latitude: float | Decimal, longitude: float | Decimal) -> Cells:
     return Cells(
         *(h3.str_to_int(h3.latlng_to_cell(lat, lon, resolution)) for resolution in (6, 8, 10))
     )
+
+
+def cell_centre(cell: int) -> tuple[float, float]:
+    lat, lon = h3.cell_to_latlng(h3.int_to_str(cell))
+    return float(lat), float(lon)
+
+
+def cell_outline(cell: int) -> list[list[float]]:
+    """The hexagon's corners as [lat, lon] pairs, for the map."""
+    return [[float(lat), float(lon)] for lat, lon in h3.cell_to_boundary(h3.int_to_str(cell))]
+
+
+def h3_hex(cell: int) -> str:
+    return str(h3.int_to_str(cell))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tranquillite.core.models import Neighbourhood, Territory
-from tranquillite.field.models import LogEntry, Sector, Shift, Team
+from tranquillite.field.models import H3_RESOLUTIONS, LogEntry, Sector, Shift, Team
 
 
 def teams_of(user: Any, territory: Territory) -> QuerySet[Team]:
@@ -103,3 +103,47 @@ def day_of_team(user: Any, territory: Territory, team: Team, day: date) -> list[
         )
         .order_by("planned_start")
     )
+
+
+def cell_counts(
+    user: Any,
+    territory: Territory,
+    *,
+    resolution: int,
+    start: datetime,
+    end: datetime,
+    team: Team | None = None,
+) -> list[tuple[int, int]]:
+    """(h3 cell, number of entries) for the map: a GROUP BY on the precomputed, indexed
+    column of that resolution, never a computation over every point."""
+    if resolution not in H3_RESOLUTIONS:
+        raise ValueError(resolution)
+    column = f"h3_r{resolution}"
+    queryset = (
+        LogEntry.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+    )
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    rows = queryset.values(column).annotate(count=Count("pk")).order_by("-count", column)
+    return [(row[column], row["count"]) for row in rows]
+
+
+def neighbourhood_counts(
+    user: Any, territory: Territory, *, start: datetime, end: datetime, team: Team | None = None
+) -> list[tuple[str, int]]:
+    """The same entries by neighbourhood, for the table beside the map."""
+    queryset = (
+        LogEntry.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+    )
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    rows = (
+        queryset.values("neighbourhood__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "neighbourhood__name")
+    )
+    return [(row["neighbourhood__name"], row["count"]) for row in rows]
