@@ -137,3 +137,17 @@ def test_the_supervisor_validates_the_day(demo, new_tab, request):
     expect(tab.get_by_role("button", name="Valider la vacation")).to_have_count(2)
     expect(tab.locator("main")).to_contain_text("Validée le")
     check(tab, request, "supervisor-validated")
+
+
+def test_the_director_sees_the_month_on_a_map_and_in_tables(demo, new_tab, request):
+    tab = new_tab()
+    sign_in(tab, "direction@pantin.test")
+    tab.get_by_role("link", name="Carte du terrain").click()
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    tab.locator("#map-month").fill(last_month)
+    tab.get_by_role("button", name="Afficher", exact=True).click()
+    rows = tab.locator("#tq-field-cells-table tbody tr")
+    expect(rows.first).to_be_visible()
+    # One hexagon on the map for each row of the table: the same numbers.
+    expect(tab.locator("#tq-field-map path.leaflet-interactive")).to_have_count(rows.count())
+    check(tab, request, "map")

@@ -118,3 +118,18 @@ def test_manifest_and_service_worker_at_the_root(client):
     assert worker["Service-Worker-Allowed"] == "/"
     body = worker.content.decode()
     assert "/static/vendor/idb/umd.js" in body and "/api/" not in body.split("ASSETS")[1][:500]
+
+
+def test_the_map_page_counts_what_one_may_see(field, shift, client_for, territory):
+    for _ in range(2):
+        services.log_entry(
+            actor=field.mediator, shift=shift, data=entry_input(neighbourhood=field.hoche)
+        )
+    page = client_for(field.director).get("/terrain/carte/?finesse=10&mois=garbage")
+    assert page.status_code == 200
+    assert page.context["total"] == 2
+    assert page.context["by_neighbourhood"] == [("Hoche", 2)]
+    assert (
+        client_for(member(territory, Role.ELECTED_OFFICIAL)).get("/terrain/carte/").status_code
+        == 404
+    )

@@ -13,3 +13,4 @@ class FieldConfig(AppConfig):
 
         register(NavigationItem("field", _("My shift"), "field:phone", "field.log_presence", 10))
         register(NavigationItem("field", _("Team's day"), "field:day", "field.oversee_field", 20))
+        register(NavigationItem("field", _("Field map"), "field:map", "field.oversee_field", 30))

@@ -11,4 +11,5 @@ urlpatterns = [
     path("vacation/<uuid:public_id>/saisie/", views.add_entry, name="add_entry"),
     path("vacation/<uuid:public_id>/valider/", views.validate, name="validate"),
     path("journee/", views.day, name="day"),
+    path("carte/", views.field_map, name="map"),
 ]

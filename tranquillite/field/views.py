@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +27,7 @@ from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory, error_text
 from tranquillite.field import selectors, services
 from tranquillite.field.forms import ClockInForm, LogEntryForm
+from tranquillite.field.geo import cell_centre, cell_outline, nearest_neighbourhood
 from tranquillite.field.models import Shift, Team
 
 SENT_SHOWN = 50
@@ -207,6 +208,62 @@ def validate(request: HttpRequest, public_id: Any) -> HttpResponse:
         raise Http404 from error
     query = urlencode({"equipe": str(shift.team.public_id), "date": shift.date.isoformat()})
     return redirect(f"{reverse('field:day')}?{query}")
+
+
+def _month_of(value: str) -> date:
+    try:
+        return date.fromisoformat(f"{value[:7]}-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@require_GET
+@require_right("core.view_territory", hide=True)
+def field_map(request: HttpRequest) -> HttpResponse:
+    """The month's entries on a map of h3 cells, and the same numbers in two tables (by cell,
+    by neighbourhood). Among what the user may see; no team visible → 404."""
+    territory = current_territory(request)
+    teams = list(selectors.visible_teams(request.user, territory))
+    if not teams:
+        raise Http404
+    month = _month_of(request.GET.get("mois", ""))
+    following = (month + timedelta(days=32)).replace(day=1)
+    wanted = request.GET.get("finesse", "")
+    resolution = int(wanted) if wanted in {"6", "8", "10"} else 8
+    team = next((t for t in teams if str(t.public_id) == request.GET.get("equipe", "")), None)
+    period: dict[str, Any] = {
+        "start": timezone.make_aware(datetime.combine(month, time(0))),
+        "end": timezone.make_aware(datetime.combine(following, time(0))),
+        "team": team,
+    }
+    neighbourhoods = list(selectors.neighbourhoods_of(territory))
+    cells = []
+    for cell, count in selectors.cell_counts(
+        request.user, territory, resolution=resolution, **period
+    ):
+        latitude, longitude = cell_centre(cell)
+        near = nearest_neighbourhood(neighbourhoods, latitude, longitude)
+        cells.append(
+            {
+                "count": count,
+                "place": near.name if near else "—",
+                "centre": f"{latitude:.4f}, {longitude:.4f}",
+                "outline": cell_outline(cell),
+            }
+        )
+    return render(
+        request,
+        "field/map.html",
+        {
+            "teams": teams,
+            "team": team,
+            "month": month,
+            "resolution": resolution,
+            "cells": cells,
+            "total": sum(cell["count"] for cell in cells),
+            "by_neighbourhood": selectors.neighbourhood_counts(request.user, territory, **period),
+        },
+    )
 
 
 @require_GET
