@@ -105,6 +105,17 @@ def day_of_team(user: Any, territory: Territory, team: Team, day: date) -> list[
     )
 
 
+def _entries_between(
+    user: Any, territory: Territory, start: datetime, end: datetime, team: Team | None
+) -> QuerySet[LogEntry]:
+    queryset = (
+        LogEntry.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+    )
+    return queryset if team is None else queryset.filter(team=team)
+
+
 def cell_counts(
     user: Any,
     territory: Territory,
@@ -119,14 +130,12 @@ def cell_counts(
     if resolution not in H3_RESOLUTIONS:
         raise ValueError(resolution)
     column = f"h3_r{resolution}"
-    queryset = (
-        LogEntry.objects.visible_to(user)
-        .in_territory(territory)
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
+    rows = (
+        _entries_between(user, territory, start, end, team)
+        .values(column)
+        .annotate(count=Count("pk"))
+        .order_by("-count", column)
     )
-    if team is not None:
-        queryset = queryset.filter(team=team)
-    rows = queryset.values(column).annotate(count=Count("pk")).order_by("-count", column)
     return [(row[column], row["count"]) for row in rows]
 
 
@@ -134,15 +143,9 @@ def neighbourhood_counts(
     user: Any, territory: Territory, *, start: datetime, end: datetime, team: Team | None = None
 ) -> list[tuple[str, int]]:
     """The same entries by neighbourhood, for the table beside the map."""
-    queryset = (
-        LogEntry.objects.visible_to(user)
-        .in_territory(territory)
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
-    )
-    if team is not None:
-        queryset = queryset.filter(team=team)
     rows = (
-        queryset.values("neighbourhood__name")
+        _entries_between(user, territory, start, end, team)
+        .values("neighbourhood__name")
         .annotate(count=Count("pk"))
         .order_by("-count", "neighbourhood__name")
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -105,17 +106,22 @@ def _visible_shift(request: HttpRequest, public_id: Any) -> Shift:
     return shift
 
 
-@require_POST
-@require_right("field.log_presence", hide=True)
-def clock_out(request: HttpRequest, public_id: Any) -> HttpResponse:
-    shift = _visible_shift(request, public_id)
+def _act(request: HttpRequest, action: Callable[..., Shift], shift: Shift, done: str) -> None:
+    """Run a service on a shift: its refusal as a message, what one may not do a 404."""
     try:
-        services.clock_out(actor=request.user, shift=shift)
-        messages.success(request, _("Shift ended. Thank you!"))
+        action(actor=request.user, shift=shift)
+        messages.success(request, done)
     except ValidationError as error:
         messages.error(request, error_text(error))
     except PermissionDenied as error:
         raise Http404 from error
+
+
+@require_POST
+@require_right("field.log_presence", hide=True)
+def clock_out(request: HttpRequest, public_id: Any) -> HttpResponse:
+    shift = _visible_shift(request, public_id)
+    _act(request, services.clock_out, shift, _("Shift ended. Thank you!"))
     return redirect("field:phone")
 
 
@@ -199,13 +205,7 @@ def day(request: HttpRequest) -> HttpResponse:
 @require_right("core.view_territory", hide=True)
 def validate(request: HttpRequest, public_id: Any) -> HttpResponse:
     shift = _visible_shift(request, public_id)
-    try:
-        services.validate_shift(actor=request.user, shift=shift)
-        messages.success(request, _("Shift validated."))
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    except PermissionDenied as error:
-        raise Http404 from error
+    _act(request, services.validate_shift, shift, _("Shift validated."))
     query = urlencode({"equipe": str(shift.team.public_id), "date": shift.date.isoformat()})
     return redirect(f"{reverse('field:day')}?{query}")
 
