@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # django-ninja's own templates and static files: the API docs served locally, no CDN.
+    "ninja",
     # Ours, in the order imports flow: core <- accounts/audit <- domain apps.
     "tranquillite.core",
     "tranquillite.accounts",
@@ -79,6 +81,8 @@ INSTALLED_APPS = [
     "tranquillite.community_service",
     "tranquillite.retention",
     "tranquillite.observatory",
+    "tranquillite.field",
+    "tranquillite.api",
     "tranquillite.demo",
 ]
 
@@ -285,6 +289,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -347,6 +352,25 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Field presence and the API -------------------------------------------------------------
+# A daily-log position farther than this from every neighbourhood centre is outside the
+# territory (territories have no outline yet); a closer one snaps to the nearest neighbourhood.
+FIELD_MAX_DISTANCE_KM = float(os.environ.get("FIELD_MAX_DISTANCE_KM", "2"))
+# A shift opened from the phone without a planned one runs this long by default.
+FIELD_DEFAULT_SHIFT_HOURS = int(os.environ.get("FIELD_DEFAULT_SHIFT_HOURS", "8"))
+# An entry sent late from a phone that stayed offline may be this old, no older.
+FIELD_MAX_BACKDATE_DAYS = int(os.environ.get("FIELD_MAX_BACKDATE_DAYS", "7"))
+# Daily-log entries are destroyed this long after the moment they record (3 years, CNIL
+# AU-038's period for a daily log), photos with them: field/retention.py.
+FIELD_LOG_RETENTION_DAYS = int(os.environ.get("FIELD_LOG_RETENTION_DAYS", str(3 * 365 + 1)))
+# Daily-log photos: refused above this size or pixel count, re-encoded at most this many
+# pixels a side (field/photos.py).
+FIELD_PHOTO_MAX_BYTES = int(os.environ.get("FIELD_PHOTO_MAX_BYTES", str(10_000_000)))
+FIELD_PHOTO_MAX_PIXELS = 40_000_000
+FIELD_PHOTO_MAX_SIDE = 1600
+# Requests per signed-in user to the API (django-ninja throttling, in the shared cache).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
 
 # Check new passwords against the breached-password range API (needs outbound HTTPS).
 PASSWORD_BREACH_CHECK = env_bool("PASSWORD_BREACH_CHECK", default=False)

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
+from tranquillite.api.urls import api
 from tranquillite.core import views as core_views
+from tranquillite.field import views as field_views
 from tranquillite.strategy.views import reports as strategy_reports
 
 urlpatterns = [
@@ -21,6 +23,12 @@ urlpatterns = [
     path("personnes/", include("tranquillite.followups.people_urls")),
     path("tig/", include("tranquillite.community_service.urls")),
     path("observatoire/", include("tranquillite.observatory.urls")),
+    path("terrain/", include("tranquillite.field.urls")),
+    path("api/v1/", api.urls),
+    # The field web app's manifest and service worker, at the root so that the worker's
+    # scope covers the field pages.
+    path("manifest.webmanifest", field_views.manifest, name="field_manifest"),
+    path("sw.js", field_views.service_worker, name="field_service_worker"),
     # The strategy's public summary, for the city's website: no sign-in.
     path("public/", include((strategy_reports.public_urlpatterns, "public"))),
 ]

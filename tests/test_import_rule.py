@@ -23,6 +23,10 @@ ALLOWED: dict[str, set[str]] = {
     "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
     "observatory": FOUNDATION
     | {"governance", "people", "followups", "strategy", "community_service"},
+    "field": FOUNDATION,
+    # The API reads and writes the domain apps through their services; no domain app
+    # imports it.
+    "api": FOUNDATION | {"field"},
 }
 
 

@@ -68,6 +68,8 @@ class BrowserProblems:
     """What the browser reported while a test ran: errors fail the test at teardown."""
 
     messages: list[str] = field(default_factory=list)
+    # Addresses a test expects to answer 4xx to a script (an API refusing bad input on purpose).
+    expected_refusals: list[str] = field(default_factory=list)
 
     def console(self, message: Any) -> None:
         if message.type != "error":
@@ -83,6 +85,10 @@ class BrowserProblems:
 
     def response(self, response: Any) -> None:
         # A page may answer 403 or 404 on purpose; what it loads (CSS, JS, images) may not.
+        if 400 <= response.status < 500 and any(
+            re.search(pattern, response.url) for pattern in self.expected_refusals
+        ):
+            return
         if response.status >= 400 and response.request.resource_type != "document":
             self.messages.append(f"HTTP {response.status} for {response.url}")
 
@@ -112,7 +118,15 @@ def _route_axe(context: BrowserContext) -> None:
 
 
 @pytest.fixture
-def new_tab(chromium: Browser, live_server: Any) -> Iterator[Callable[..., Page]]:
+def expected_refusals() -> list[str]:
+    """Regular expressions of addresses the test expects to answer 4xx to a script."""
+    return []
+
+
+@pytest.fixture
+def new_tab(
+    chromium: Browser, live_server: Any, expected_refusals: list[str]
+) -> Iterator[Callable[..., Page]]:
     """Opens a page in a fresh browser context (own cookies); checked for errors at the end."""
     contexts: list[tuple[BrowserContext, BrowserProblems]] = []
 
@@ -127,7 +141,7 @@ def new_tab(chromium: Browser, live_server: Any) -> Iterator[Callable[..., Page]
         context.set_default_timeout(TIMEOUT_MS)
         context.add_init_script(_CSP_LISTENER)
         _route_axe(context)
-        problems = BrowserProblems()
+        problems = BrowserProblems(expected_refusals=expected_refusals)
         page = context.new_page()
         page.on("console", problems.console)
         page.on("pageerror", problems.page_error)

@@ -109,6 +109,12 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "observatory.view_statistics": frozenset(
         {R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL, R.DATA_PROTECTION_OFFICER}
     ),
+    # Field presence: clock in and out, keep the daily log of one's own teams (the log names
+    # no one: CNIL AU-038, the public in aggregate only). A team's supervisor also validates
+    # its shifts (object-level check in field/services.py).
+    "field.log_presence": frozenset({R.MEDIATOR, R.PARK_WARDEN}),
+    # Oversee the field: every team, shift and entry of the territory; validate shifts.
+    "field.oversee_field": frozenset({R.COORDINATOR, R.DIRECTOR}),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).
@@ -123,6 +129,10 @@ def roles_with(right: str) -> frozenset[Role]:
 # Roles that may reach nominative data must use multi-factor authentication (CNIL AU-038 and
 # its 2020 audit: strong authentication for sensitive files). The technical administrator can
 # create accounts, so a stolen password would open the door too: MFA for that role as well.
+# Mediators and park wardens (field.log_presence) hold neither right: their daily log names no
+# one (CNIL AU-038, minimisation; the public in aggregate only), so they sign in on a phone in
+# the street with a password alone. Giving them a right that reaches names would bring them
+# under MFA here by itself.
 MFA_REQUIRED_ROLES: frozenset[Role] = (
     RIGHTS["core.reach_nominative_data"] | RIGHTS["accounts.manage_members"]
 )

@@ -503,6 +503,11 @@ def load() -> tuple[Territory, Territory]:
 
     demo_community_service.load(pantin)
 
+    from tranquillite.demo import field as demo_field
+
+    # Four months of the mediators' and park wardens' daily log.
+    demo_field.load(pantin)
+
     second = _territory(
         slug="pre-saint-gervais",
         name="Le Pré-Saint-Gervais",

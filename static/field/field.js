@@ -1,0 +1,331 @@
+/* Tranquillité — the field page on a phone: entries wait in IndexedDB (through idb, from
+ * npm) while there is no network and leave by themselves when it comes back.
+ *
+ * Each entry gets its own identifier (client_uuid, also sent as Idempotency-Key): a resend
+ * after a lost answer finds the entry already saved on the server and never makes a second
+ * one. An entry the server refuses stays on the phone, shown with the reason, until the user
+ * removes it: nothing is dropped silently. No inline script: the page's CSP stays strict. */
+(function () {
+  "use strict";
+
+  const form = document.getElementById("entry-form");
+  const outbox = document.getElementById("outbox");
+  const empty = document.getElementById("outbox-empty");
+  const sent = document.getElementById("sent");
+  const network = document.getElementById("field-network");
+  const STORE = "outbox";
+  let flushing = false;
+  // After an answer lost on the way (or a network that does not answer), try again soon,
+  // then less and less often; a success starts over.
+  const FIRST_RETRY_MS = 3000;
+  let retryDelay = FIRST_RETRY_MS;
+  let retryTimer = null;
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  }
+
+  const database = window.idb.openDB("tranquillite-field", 1, {
+    upgrade(db) {
+      db.createObjectStore(STORE, { keyPath: "client_uuid" });
+    },
+  });
+
+  function newIdentifier() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID();
+    }
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function localNow() {
+    const now = new Date();
+    now.setSeconds(0, 0);
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+
+  function freshForm() {
+    if (!form) return;
+    // A page opened from the phone's cache carries an old identifier: never reuse one.
+    form.elements.client_uuid.value = newIdentifier();
+    form.elements.occurred_at.value = localNow();
+  }
+
+  function labelOf(name) {
+    const label = form && form.querySelector(`label[for="id_${name}"]`);
+    // The label's own words, without the "required" mark that follows them.
+    return label && label.firstChild ? label.firstChild.textContent.trim() : "";
+  }
+
+  function optionText(name, value) {
+    const field = form && form.elements[name];
+    if (!field || !field.options) return value;
+    const option = Array.from(field.options).find((o) => o.value === value);
+    return option ? option.textContent.trim() : value;
+  }
+
+  function payloadOf() {
+    const data = new FormData(form);
+    const number = (value) => (value === "" || value === null ? null : Number(value));
+    const latitude = number(data.get("latitude"));
+    return {
+      client_uuid: data.get("client_uuid"),
+      occurred_at: new Date(data.get("occurred_at")).toISOString(),
+      neighbourhood: data.get("neighbourhood") || null,
+      latitude: latitude,
+      longitude: number(data.get("longitude")),
+      location_source: latitude === null ? "list" : "device",
+      function: data.get("function"),
+      category: data.get("category"),
+      age_band: data.get("age_band"),
+      sex: data.get("sex"),
+      group_size: number(data.get("group_size")),
+      action: data.get("action"),
+      partner: data.get("partner"),
+      outcome: data.get("outcome"),
+      follow_up_needed: data.get("follow_up_needed") === "on",
+      note: data.get("note") || "",
+    };
+  }
+
+  function describe(item) {
+    const time = item.payload.occurred_at ? new Date(item.payload.occurred_at) : null;
+    const hour = time && !isNaN(time) ? time.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" }) : "";
+    return `${hour} — ${item.label}`;
+  }
+
+  async function render() {
+    const db = await database;
+    const items = await db.getAll(STORE);
+    items.sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+    outbox.replaceChildren();
+    for (const item of items) {
+      const li = document.createElement("li");
+      li.className = `tq-field-queued tq-field-${item.state}`;
+      li.dataset.clientUuid = item.client_uuid;
+      const text = document.createElement("span");
+      const state = item.state === "refused" ? outbox.dataset.refused : outbox.dataset.waiting;
+      text.textContent = `${describe(item)} — ${state}`;
+      li.appendChild(text);
+      if (item.reason) {
+        const reason = document.createElement("span");
+        reason.className = "d-block small";
+        reason.textContent = item.reason;
+        li.appendChild(reason);
+      }
+      if (item.state === "refused") {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "btn btn-sm btn-outline-danger mt-1";
+        remove.textContent = outbox.dataset.remove;
+        remove.addEventListener("click", async () => {
+          await (await database).delete(STORE, item.client_uuid);
+          render();
+        });
+        li.appendChild(remove);
+      }
+      outbox.appendChild(li);
+    }
+    empty.hidden = items.length > 0;
+  }
+
+  function showNetwork() {
+    network.textContent = navigator.onLine ? network.dataset.online : network.dataset.offline;
+    network.classList.toggle("tq-field-offline", !navigator.onLine);
+  }
+
+  function reasonOf(body) {
+    const errors = (body && body.errors) || [];
+    return errors
+      .map((error) => {
+        const label = labelOf(error.field);
+        return label ? `${label} : ${error.message}` : error.message;
+      })
+      .join(" ");
+  }
+
+  function addSent(item, entry) {
+    if (!sent) return;
+    const li = document.createElement("li");
+    li.textContent = `${describe(item)} — ${entry.neighbourhood}`;
+    for (const warning of entry.warnings || []) {
+      const span = document.createElement("span");
+      span.className = "d-block small text-warning-emphasis";
+      span.textContent = warning;
+      li.appendChild(span);
+    }
+    sent.prepend(li);
+  }
+
+  async function sendPhoto(item) {
+    const body = new FormData();
+    body.append("photo", item.photo, "photo.jpg");
+    let response;
+    try {
+      response = await fetch(item.photo_url.replace(/0{8}-0{4}-0{4}-0{4}-0{12}/, item.entry_id), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": item.csrf },
+        body: body,
+      });
+    } catch (error) {
+      return "offline";
+    }
+    const db = await database;
+    if (response.ok) {
+      await db.delete(STORE, item.client_uuid);
+      return "sent";
+    }
+    if (response.status === 401 || response.status === 403) {
+      await db.put(STORE, { ...item, reason: outbox.dataset.signedOut });
+      return "stop";
+    }
+    if (response.status === 429 || response.status >= 500) return "stop";
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch (error) {
+      answer = null;
+    }
+    await db.put(STORE, { ...item, state: "refused", reason: reasonOf(answer) });
+    return "refused";
+  }
+
+  async function send(item) {
+    if (item.entry_id) return sendPhoto(item);
+    let response;
+    try {
+      response = await fetch(item.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": item.csrf,
+          "Idempotency-Key": item.client_uuid,
+        },
+        body: JSON.stringify(item.payload),
+      });
+    } catch (error) {
+      return "offline";
+    }
+    const db = await database;
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (error) {
+      body = null;
+    }
+    if (response.status === 201 || response.status === 200) {
+      addSent(item, body || {});
+      if (item.photo && body && body.id) {
+        // The entry is saved; its photo waits in the queue until it is sent too.
+        const next = { ...item, entry_id: body.id, label: `${item.label} — ${item.photo_label}` };
+        await db.put(STORE, next);
+        return sendPhoto(next);
+      }
+      await db.delete(STORE, item.client_uuid);
+      return "sent";
+    }
+    if (response.status === 401 || response.status === 403) {
+      // Signed out, or the page's token expired: the entry waits for the next sign-in.
+      await db.put(STORE, { ...item, reason: outbox.dataset.signedOut });
+      return "stop";
+    }
+    if (response.status === 429 || response.status >= 500) {
+      return "stop";
+    }
+    await db.put(STORE, { ...item, state: "refused", reason: reasonOf(body) });
+    return "refused";
+  }
+
+  async function flush() {
+    if (flushing || !navigator.onLine) return;
+    flushing = true;
+    try {
+      const db = await database;
+      const items = (await db.getAll(STORE)).filter((item) => item.state === "waiting");
+      items.sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+      let unsent = false;
+      for (const item of items) {
+        const result = await send(item);
+        if (result === "stop") return;
+        unsent = unsent || result === "offline";
+      }
+      if (unsent) {
+        window.clearTimeout(retryTimer);
+        retryTimer = window.setTimeout(flush, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 60000);
+      } else {
+        retryDelay = FIRST_RETRY_MS;
+      }
+    } finally {
+      flushing = false;
+      await render();
+    }
+  }
+
+  if (form) {
+    freshForm();
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const payload = payloadOf();
+      const item = {
+        client_uuid: payload.client_uuid,
+        url: form.dataset.api,
+        csrf: form.elements.csrfmiddlewaretoken.value,
+        payload: payload,
+        label: optionText("category", payload.category),
+        // The photo travels as a Blob in IndexedDB, sent once its entry exists on the server.
+        photo: form.elements.photo && form.elements.photo.files[0] ? form.elements.photo.files[0] : null,
+        entry_id: null,
+        photo_url: form.dataset.photoApi,
+        photo_label: form.dataset.photoWaiting,
+        state: "waiting",
+        reason: "",
+        queued_at: new Date().toISOString(),
+      };
+      await (await database).put(STORE, item);
+      form.elements.note.value = "";
+      if (form.elements.photo) form.elements.photo.value = "";
+      form.elements.latitude.value = "";
+      form.elements.longitude.value = "";
+      freshForm();
+      await render();
+      flush();
+    });
+    const locate = document.getElementById("locate");
+    const status = document.getElementById("locate-status");
+    locate.addEventListener("click", () => {
+      if (!("geolocation" in navigator)) {
+        status.textContent = locate.dataset.failed;
+        return;
+      }
+      navigator.geolocation.getCurrentPosition(
+        (position) => {
+          form.elements.latitude.value = position.coords.latitude.toFixed(6);
+          form.elements.longitude.value = position.coords.longitude.toFixed(6);
+          status.textContent = locate.dataset.found;
+        },
+        () => {
+          status.textContent = locate.dataset.failed;
+        },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+  }
+
+  window.addEventListener("online", () => {
+    showNetwork();
+    flush();
+  });
+  window.addEventListener("offline", showNetwork);
+  // Also try now and then: a phone may be "online" with a network that does not answer.
+  window.setInterval(flush, 20000);
+  showNetwork();
+  render().then(flush);
+})();

@@ -1,0 +1,153 @@
+"""A mediator on a phone (360×740): clocks in, loses the network, logs three entries that
+wait on the phone, reloads the page with no network (they are still waiting), gets the
+network back: exactly three entries reach the server, even though the page sends them again
+after answers lost on the way. A refused entry stays on the phone with its reason. Each
+screen is looked at and checked with axe-core."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.browser import check, sign_in
+from tranquillite.field.models import LogEntry, Shift
+
+pytestmark = pytest.mark.browser
+
+PHONE_360 = {"width": 360, "height": 740}
+ENTRIES = "**/api/v1/field/shifts/*/entries"
+
+
+def _log(tab, category: str, place: str, photo: Path | None = None) -> None:
+    tab.locator("#id_neighbourhood").select_option(label=place)
+    if photo is not None:
+        tab.locator("#id_photo").set_input_files(photo)
+    tab.locator("#id_category").select_option(category)
+    tab.locator("#id_group_size").fill("3")
+    tab.get_by_role("button", name="Enregistrer la saisie").click()
+
+
+def test_entries_wait_offline_and_reach_the_server_once(
+    demo, new_tab, request, expected_refusals, tmp_path
+):
+    # The entry dated tomorrow, at the end, is refused by the API on purpose (422).
+    expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries$")
+    tab = new_tab(PHONE_360)
+    sign_in(tab, "mediation@pantin.test", totp_secret=None)
+    tab.goto("/terrain/")
+    expect(tab.locator("main h1")).to_have_text("Ma vacation")
+    tab.locator("#id_sector").select_option(label="Quatre-Chemins")
+    check(tab, request, "clock-in")
+    tab.get_by_role("button", name="Prendre mon service").click()
+    expect(tab.locator("#shift-title")).to_contain_text("Quatre-Chemins")
+    # The service worker takes control, then keeps the page for the offline reload.
+    tab.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    tab.reload()
+    tab.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    expect(tab.locator("#field-network")).to_contain_text("Connecté")
+    check(tab, request, "shift-online")
+
+    tab.context.set_offline(True)
+    expect(tab.locator("#field-network")).to_contain_text("Pas de réseau")
+    _log(tab, "young_people", "Quatre-Chemins")
+    _log(tab, "neighbour_conflict", "Hoche")
+    # The broken street light, with a photo carrying a GPS tag.
+    photo = tmp_path / "lampadaire.jpg"
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (48.0, 54.0, 4.0), 3: "E", 4: (2.0, 23.0, 36.0)})
+    Image.new("RGB", (800, 600), "#556b2f").save(photo, format="JPEG", exif=exif)
+    _log(tab, "equipment", "Quatre-Chemins", photo)
+    queued = tab.locator("#outbox li")
+    expect(queued).to_have_count(3)
+    expect(queued.first).to_contain_text("en attente d’envoi")
+    check(tab, request, "three-waiting-offline")
+
+    tab.reload()
+    expect(tab.locator("#shift-title")).to_contain_text("Quatre-Chemins")
+    expect(tab.locator("#outbox li")).to_have_count(3)
+    expect(tab.locator("#outbox")).to_contain_text("Groupe de jeunes")
+    check(tab, request, "reloaded-offline")
+    today = Shift.objects.get(started_at__isnull=False, ended_at__isnull=True)
+    assert LogEntry.objects.filter(shift=today).count() == 0
+
+    # The first answer to each entry is lost on the way back: the server saved the entry,
+    # the page does not know it and sends it again (same Idempotency-Key).
+    answered: set[str] = set()
+
+    def lose_first_answer(route):
+        key = route.request.headers.get("idempotency-key", "")
+        response = route.fetch()
+        if key in answered:
+            route.fulfill(response=response)
+        else:
+            answered.add(key)
+            route.abort("aborted")
+
+    tab.context.route(ENTRIES, lose_first_answer)
+    tab.context.set_offline(False)
+    expect(tab.locator("#field-network")).to_contain_text("Connecté")
+    # The page retries on its own (every 20 s); the test does not wait that long.
+    tab.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(tab.locator("#outbox li")).to_have_count(0, timeout=30_000)
+    expect(tab.locator("#sent li")).to_have_count(3)
+    assert len(answered) == 3
+    assert LogEntry.objects.filter(shift=today).count() == 3
+    with_photo = LogEntry.objects.filter(shift=today).exclude(photo="").get()
+    assert with_photo.category == "equipment"
+    assert not Image.open(with_photo.photo).getexif()
+    tab.context.unroute(ENTRIES)
+    check(tab, request, "all-sent")
+
+    # A refusal stays on the phone, with its reason, until the mediator removes it.
+    tomorrow = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    tab.locator("#id_occurred_at").fill(tomorrow)
+    _log(tab, "nuisance", "Hoche")
+    refused = tab.locator("#outbox li")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("refusée")
+    expect(refused).to_contain_text("futur")
+    check(tab, request, "refused")
+    tab.reload()
+    expect(tab.locator("#outbox li")).to_contain_text("futur")
+    tab.get_by_role("button", name="Retirer de la file").click()
+    expect(tab.locator("#outbox li")).to_have_count(0)
+    assert LogEntry.objects.filter(shift=today).count() == 3
+
+
+def test_the_supervisor_validates_the_day(demo, new_tab, request):
+    tab = new_tab(PHONE_360)
+    sign_in(tab, "mediation@pantin.test", totp_secret=None)
+    tab.goto("/terrain/")
+    tab.get_by_role("link", name="La journée de l’équipe").click()
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    tab.locator("#day-date").fill(day)
+    tab.get_by_role("button", name="Afficher", exact=True).click()
+    expect(tab.locator("main h1")).to_contain_text("Médiation sociale")
+    expect(tab.locator("main table").first).to_be_visible()
+    # Yesterday evening's three crews are still to validate.
+    expect(tab.get_by_role("button", name="Valider la vacation")).to_have_count(3)
+    check(tab, request, "supervisor-day")
+    tab.get_by_role("button", name="Valider la vacation").first.click()
+    expect(tab.locator(".tq-messages")).to_contain_text("Vacation validée.")
+    expect(tab.get_by_role("button", name="Valider la vacation")).to_have_count(2)
+    expect(tab.locator("main")).to_contain_text("Validée le")
+    check(tab, request, "supervisor-validated")
+
+
+def test_the_director_sees_the_month_on_a_map_and_in_tables(demo, new_tab, request):
+    tab = new_tab()
+    sign_in(tab, "direction@pantin.test")
+    tab.get_by_role("link", name="Carte du terrain").click()
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    tab.locator("#map-month").fill(last_month)
+    tab.get_by_role("button", name="Afficher", exact=True).click()
+    rows = tab.locator("#tq-field-cells-table tbody tr")
+    expect(rows.first).to_be_visible()
+    # One hexagon on the map for each row of the table: the same numbers.
+    expect(tab.locator("#tq-field-map path.leaflet-interactive")).to_have_count(rows.count())
+    check(tab, request, "map")

@@ -1,0 +1,46 @@
+"""The map's counts (a GROUP BY on the precomputed h3 column) equal a brute-force count of
+the same entries' cells computed one by one from their positions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import h3
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.field.conftest import entry_input
+from tranquillite.field import selectors, services
+from tranquillite.field.models import LogEntry
+
+# Around Quatre-Chemins and Hoche, inside the 2 km the territory allows.
+points = st.lists(
+    st.tuples(st.floats(48.890, 48.903), st.floats(2.390, 2.405)), min_size=0, max_size=25
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(points=points, resolution=st.sampled_from([6, 8, 10]))
+def test_the_group_by_equals_a_brute_force_count(field, shift, points, resolution):
+    LogEntry.objects.all().delete()
+    for lat, lon in points:
+        services.log_entry(
+            actor=field.mediator, shift=shift, data=entry_input(latitude=lat, longitude=lon)
+        )
+    expected = Counter(
+        h3.str_to_int(h3.latlng_to_cell(float(e.latitude), float(e.longitude), resolution))
+        for e in LogEntry.objects.all()
+    )
+    start = shift.started_at - timedelta(days=1)
+    got = selectors.cell_counts(
+        field.mediator,
+        field.territory,
+        resolution=resolution,
+        start=start,
+        end=start + timedelta(days=3),
+    )
+    assert dict(got) == dict(expected)
+    assert sum(count for _cell, count in got) == len(points)

@@ -1,0 +1,135 @@
+"""The field pages: the phone page (clock in, the entry form without JavaScript, clock out),
+the supervisor's day (validate), the manifest and the service worker; who may see them."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from tests.factories import member
+from tests.field.conftest import entry_input
+from tranquillite.accounts.roles import Role
+from tranquillite.field import services
+from tranquillite.field.models import LogEntry, Shift
+
+
+def test_a_mediator_clocks_in_logs_an_entry_and_clocks_out(field, client_for):
+    client = client_for(field.mediator)
+    page = client.get("/terrain/")
+    assert page.status_code == 200
+    assert "Prendre mon service" in page.content.decode()
+    response = client.post(
+        "/terrain/pointer/",
+        {"team": field.team.public_id, "sector": field.sector.public_id},
+    )
+    assert response.status_code == 302
+    shift = Shift.objects.get()
+    page = client.get("/terrain/").content.decode()
+    assert "Nouvelle saisie" in page and "En attente d’envoi" in page
+    form = {
+        "client_uuid": uuid.uuid4(),
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "neighbourhood": field.hoche.public_id,
+        "function": "active_presence",
+        "category": "young_people",
+        "age_band": "12_17",
+        "sex": "male",
+        "group_size": 6,
+        "action": "dialogue",
+        "partner": "none",
+        "outcome": "not_applicable",
+        "note": "Mme Durand se plaint du bruit",
+    }
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "#888").save(photo, format="PNG")
+    upload = SimpleUploadedFile("lampadaire.png", photo.getvalue(), content_type="image/png")
+    response = client.post(
+        f"/terrain/vacation/{shift.public_id}/saisie/", {**form, "photo": upload}, follow=True
+    )
+    assert response.status_code == 200
+    assert "semble nommer" in response.content.decode()
+    saved = LogEntry.objects.get()
+    assert saved.neighbourhood == field.hoche
+    assert Image.open(saved.photo).format == "JPEG"
+    response = client.post(
+        f"/terrain/vacation/{shift.public_id}/saisie/", {**form, "group_size": "0"}
+    )
+    assert response.status_code == 400
+    assert LogEntry.objects.count() == 1
+    client.post(f"/terrain/vacation/{shift.public_id}/fin/")
+    shift.refresh_from_db()
+    assert shift.ended_at is not None
+
+
+@pytest.mark.parametrize(
+    "role", [Role.COORDINATOR, Role.PARTNER_MEMBER, Role.DATA_PROTECTION_OFFICER]
+)
+def test_the_phone_page_is_for_field_roles(territory, client_for, role):
+    assert client_for(member(territory, role)).get("/terrain/").status_code == 403
+
+
+def test_the_supervisors_day_and_validation(field, shift, client_for):
+    services.log_entry(
+        actor=field.mediator, shift=shift, data=entry_input(neighbourhood=field.hoche)
+    )
+    supervisor = client_for(field.supervisor)
+    url = f"/terrain/journee/?equipe={field.team.public_id}&date={shift.date.isoformat()}"
+    page = supervisor.get(url)
+    assert page.status_code == 200
+    assert "Conflit de voisinage" in page.content.decode()
+    # A plain team member is no supervisor: the day is not his (404).
+    assert client_for(field.mediator).get(url).status_code == 404
+    supervisor.post(f"/terrain/vacation/{shift.public_id}/valider/")
+    shift.refresh_from_db()
+    assert shift.validated_by == field.supervisor
+    # The director sees every team's day.
+    assert client_for(field.director).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["?date=garbage", "?equipe=xyz&date=2026-13-45", "?date="])
+def test_garbage_query_falls_back_to_defaults(field, client_for, query):
+    assert client_for(field.supervisor).get(f"/terrain/journee/{query}").status_code == 200
+
+
+def test_the_day_page_queries_do_not_grow_with_entries(
+    field, shift, client_for, django_assert_max_num_queries
+):
+    for _ in range(20):
+        services.log_entry(
+            actor=field.mediator, shift=shift, data=entry_input(neighbourhood=field.hoche)
+        )
+    client = client_for(field.supervisor)
+    with django_assert_max_num_queries(15):
+        assert client.get("/terrain/journee/").status_code == 200
+
+
+def test_manifest_and_service_worker_at_the_root(client):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert manifest.json()["start_url"] == "/terrain/"
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200
+    assert worker["Content-Type"].startswith("text/javascript")
+    assert worker["Service-Worker-Allowed"] == "/"
+    body = worker.content.decode()
+    assert "/static/vendor/idb/umd.js" in body and "/api/" not in body.split("ASSETS")[1][:500]
+
+
+def test_the_map_page_counts_what_one_may_see(field, shift, client_for, territory):
+    for _ in range(2):
+        services.log_entry(
+            actor=field.mediator, shift=shift, data=entry_input(neighbourhood=field.hoche)
+        )
+    page = client_for(field.director).get("/terrain/carte/?finesse=10&mois=garbage")
+    assert page.status_code == 200
+    assert page.context["total"] == 2
+    assert page.context["by_neighbourhood"] == [("Hoche", 2)]
+    assert (
+        client_for(member(territory, Role.ELECTED_OFFICIAL)).get("/terrain/carte/").status_code
+        == 404
+    )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldConfig(AppConfig):
+    name = "tranquillite.field"
+    label = "field"
+    verbose_name = _("Field presence")
+
+    def ready(self) -> None:
+        from tranquillite.core.navigation import NavigationItem, register
+        from tranquillite.field import history  # noqa: F401  (registers change history)
+
+        register(NavigationItem("field", _("My shift"), "field:phone", "field.log_presence", 10))
+        register(NavigationItem("field", _("Team's day"), "field:day", "field.oversee_field", 20))
+        register(NavigationItem("field", _("Field map"), "field:map", "field.oversee_field", 30))

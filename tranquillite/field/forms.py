@@ -1,0 +1,124 @@
+"""The field pages' forms. The entry form is also what the phone's script reads to build its
+API request: the same field names, the same closed lists."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tranquillite.core.models import Neighbourhood
+from tranquillite.field.models import (
+    CATEGORIES_BY_KIND,
+    Action,
+    AgeBand,
+    Function,
+    Outcome,
+    Partner,
+    Sector,
+    Sex,
+    Team,
+)
+from tranquillite.field.services import EntryInput
+
+
+class ClockInForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), to_field_name="public_id"
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.none(), to_field_name="public_id"
+    )
+
+    def __init__(
+        self, *args: Any, teams: QuerySet[Team], sectors: QuerySet[Sector], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["sector"].queryset = sectors  # type: ignore[attr-defined]
+        if len(teams) == 1:
+            self.fields["team"].initial = teams[0].public_id
+
+
+class LogEntryForm(forms.Form):
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    occurred_at = forms.DateTimeField(
+        label=_("Time"),
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Neighbourhood.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=_("— my position —"),
+        help_text=_("Your position is used when you share it; otherwise choose from the list."),
+    )
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    function = forms.ChoiceField(label=_("Function"), choices=Function.choices)
+    category = forms.ChoiceField(label=_("Situation"), choices=())
+    age_band = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    group_size = forms.IntegerField(
+        label=_("Number of people"), min_value=1, max_value=200, initial=1
+    )
+    action = forms.ChoiceField(label=_("Action taken"), choices=Action.choices)
+    partner = forms.ChoiceField(label=_("Partner alerted or referral"), choices=Partner.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
+    note = forms.CharField(
+        label=_("Short note"),
+        required=False,
+        max_length=280,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("No name, no phone number: describe the situation, not the people."),
+    )
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("Of the place or the equipment, never of a person."),
+    )
+
+    def __init__(
+        self, *args: Any, team_kind: str, neighbourhoods: QuerySet[Neighbourhood], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"client_uuid": uuid.uuid4(), "occurred_at": timezone.localtime().replace(second=0)},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods  # type: ignore[attr-defined]
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            (category.value, category.label) for category in CATEGORIES_BY_KIND[team_kind]
+        ]
+
+    def to_input(self) -> EntryInput:
+        data = self.cleaned_data
+        return EntryInput(
+            client_uuid=data["client_uuid"],
+            occurred_at=data["occurred_at"],
+            function=data["function"],
+            category=data["category"],
+            age_band=data["age_band"],
+            sex=data["sex"],
+            group_size=data["group_size"],
+            action=data["action"],
+            partner=data["partner"],
+            outcome=data["outcome"],
+            follow_up_needed=data["follow_up_needed"],
+            note=data["note"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            neighbourhood=data["neighbourhood"],
+        )

@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tranquillite.field.retention import field_log_cutoff, purge_field_log
+
+
+class Command(BaseCommand):
+    help = "Destroy daily-log entries past FIELD_LOG_RETENTION_DAYS, with their photos (daily)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        cutoff = field_log_cutoff()
+        deleted = purge_field_log()
+        self.stdout.write(f"{deleted} daily-log entries older than {cutoff:%Y-%m-%d} destroyed.")

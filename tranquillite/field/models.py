@@ -1,0 +1,378 @@
+"""Field presence: the teams of social mediators and park wardens, their sectors, their shifts
+and the daily log (main courante) they keep on a phone in the street.
+
+The daily log names no one (CNIL AU-038: minimise; the public only in aggregate — age band,
+sex, group size), so these rows are not nominative data: mediators and park wardens reach
+them without a second factor, and directors see them in figures. The short free text is
+checked by the free-text guard for what looks like a name or a phone number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any, Self
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tranquillite.core.models import (
+    Neighbourhood,
+    PublicIdModel,
+    TerritoryScopedModel,
+    TerritoryScopedQuerySet,
+)
+
+# Precomputed hexagonal cells (h3) for the map: a zoomed-out map is a GROUP BY on one of these
+# indexed integer columns instead of a computation over every point.
+H3_RESOLUTIONS = (6, 8, 10)
+
+
+class TeamKind(models.TextChoices):
+    MEDIATION = "mediation", _("Social mediators")
+    PARK_WARDENS = "park_wardens", _("Park wardens")
+
+
+class SectorKind(models.TextChoices):
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+    PARK = "park", _("Park")
+    ROUTE = "route", _("Route")
+
+
+class Function(models.TextChoices):
+    ACTIVE_PRESENCE = "active_presence", _("Active presence")
+    CONFLICT_HANDLING = "conflict_handling", _("Conflict handling")
+    TECHNICAL_WATCH = "technical_watch", _("Technical watch")
+    PUTTING_IN_CONTACT = "putting_in_contact", _("Putting in contact")
+    CONSULTATION = "consultation", _("Consultation (walk-in)")
+
+
+class Category(models.TextChoices):
+    NEIGHBOUR_CONFLICT = "neighbour_conflict", _("Conflict between neighbours")
+    GROUP_OF_YOUNG_PEOPLE = "young_people", _("Group of young people")
+    NUISANCE = "nuisance", _("Noise or nuisance in public space")
+    PERSON_IN_DISTRESS = "distress", _("Person in distress")
+    DAMAGED_EQUIPMENT = "equipment", _("Broken or damaged equipment")
+    DUMPED_WASTE = "waste", _("Dumped waste")
+    WALK_IN = "walk_in", _("Walk-in at the mediation office")
+    PARK_RULES = "park_rules", _("Park rules (dogs, bikes, opening hours)")
+    LOST_CHILD = "lost_child", _("Child looking for an adult")
+    OTHER = "other", _("Other")
+
+
+C = Category
+# The situation categories each kind of team may use (a closed list per team kind).
+CATEGORIES_BY_KIND: dict[str, tuple[Category, ...]] = {
+    TeamKind.MEDIATION: (
+        C.NEIGHBOUR_CONFLICT,
+        C.GROUP_OF_YOUNG_PEOPLE,
+        C.NUISANCE,
+        C.PERSON_IN_DISTRESS,
+        C.DAMAGED_EQUIPMENT,
+        C.DUMPED_WASTE,
+        C.WALK_IN,
+        C.OTHER,
+    ),
+    TeamKind.PARK_WARDENS: (
+        C.PARK_RULES,
+        C.GROUP_OF_YOUNG_PEOPLE,
+        C.NUISANCE,
+        C.PERSON_IN_DISTRESS,
+        C.LOST_CHILD,
+        C.DAMAGED_EQUIPMENT,
+        C.DUMPED_WASTE,
+        C.OTHER,
+    ),
+}
+
+
+class AgeBand(models.TextChoices):
+    CHILDREN = "under_12", _("Under 12")
+    TEENAGERS = "12_17", _("12–17")
+    YOUNG_ADULTS = "18_25", _("18–25")
+    ADULTS = "26_59", _("26–59")
+    SENIORS = "60_plus", _("60 and over")
+    MIXED = "mixed", _("Mixed ages")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Women / girls")
+    MALE = "male", _("Men / boys")
+    MIXED = "mixed", _("Mixed")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Action(models.TextChoices):
+    DIALOGUE = "dialogue", _("Dialogue")
+    MEDIATION = "mediation", _("Mediation between the parties")
+    REMINDER_OF_RULES = "rules", _("Reminder of the rules")
+    INFORMATION = "information", _("Information given")
+    ACCOMPANIED = "accompanied", _("Accompanied to a service")
+    REPORTED = "reported", _("Reported to a service")
+    OBSERVATION = "observation", _("Observation only")
+
+
+class Partner(models.TextChoices):
+    NONE = "none", _("None")
+    MUNICIPAL_POLICE = "municipal_police", _("Municipal police")
+    NATIONAL_POLICE = "national_police", _("National police")
+    EMERGENCY = "emergency", _("Emergency services (15, 18)")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    LANDLORD = "landlord", _("Social landlord")
+    TECHNICAL_SERVICES = "technical_services", _("City technical services")
+    YOUTH_WORKERS = "youth_workers", _("Youth workers")
+    ASSOCIATION = "association", _("Association")
+
+
+class Outcome(models.TextChoices):
+    SETTLED = "settled", _("Settled")
+    PARTLY_SETTLED = "partly_settled", _("Partly settled")
+    NOT_SETTLED = "not_settled", _("Not settled")
+    REFERRED = "referred", _("Referred to a partner")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class LocationSource(models.TextChoices):
+    DEVICE = "device", _("Device position")
+    MAP = "map", _("Point picked on the map")
+    LIST = "list", _("Neighbourhood chosen from the list")
+
+
+def _field_territories(user: Any, right: str) -> Any:
+    """The territories where `user` holds `right` through an active membership: the roles
+    table decides, read in one subquery (accounts is a lower layer)."""
+    from tranquillite.accounts.models import Membership
+    from tranquillite.accounts.roles import RIGHTS
+
+    return Membership.objects.filter(
+        user=user, is_active=True, territory__is_active=True, role__in=RIGHTS[right]
+    ).values("territory_id")
+
+
+class TeamQuerySet(TerritoryScopedQuerySet["Team"]):
+    def visible_to(self, user: Any) -> Self:
+        """Those who oversee the field (coordinator, director) see every team of their
+        territory; a mediator or park warden sees the teams he belongs to or supervises, and
+        only while he holds a field role there. Deny by default."""
+        scoped = super().visible_to(user)
+        if not scoped.query.is_empty():
+            overseen = _field_territories(user, "field.oversee_field")
+            in_the_field = _field_territories(user, "field.log_presence")
+            mine = Q(memberships__user=user, memberships__is_active=True) | Q(supervisor=user)
+            scoped = scoped.filter(
+                Q(territory__in=overseen) | (Q(territory__in=in_the_field) & mine)
+            ).distinct()
+        return scoped
+
+
+class Team(PublicIdModel, TerritoryScopedModel):
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervisor"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("field team")
+        verbose_name_plural = _("field teams")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="unique_team_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(TerritoryScopedModel):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TerritoryScopedQuerySet["TeamMembership"].as_manager()
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_team_member")]
+
+
+class Sector(PublicIdModel, TerritoryScopedModel):
+    """Where a team works: a neighbourhood, a park or a route, drawn from the territory's
+    neighbourhoods (an entry placed in a sector is counted in its neighbourhood)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=SectorKind.choices)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="+", verbose_name=_("neighbourhood")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TerritoryScopedQuerySet["Sector"].as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "name"], name="unique_sector_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShiftQuerySet(TerritoryScopedQuerySet["Shift"]):
+    def visible_to(self, user: Any) -> Self:
+        return self.filter(team__in=Team.objects.visible_to(user).values("pk"))
+
+
+class Shift(PublicIdModel, TerritoryScopedModel):
+    """A team's shift (vacation) in a sector: planned hours, the actual start and end clocked
+    from the phone, and the supervisor's validation, after which it no longer changes."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="shifts")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    date = models.DateField(_("date"))
+    planned_start = models.DateTimeField(_("planned start"))
+    planned_end = models.DateTimeField(_("planned end"))
+    started_at = models.DateTimeField(_("clocked in at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("clocked out at"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-planned_start"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        indexes = [models.Index(fields=["territory", "date"], name="field_shift_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gt=models.F("planned_start")),
+                name="shift_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True)
+                | Q(started_at__isnull=False, ended_at__gte=models.F("started_at")),
+                name="shift_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} — {self.date:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.started_at
+
+    @property
+    def hours(self) -> float | None:
+        """Hours of presence of the shift (actual start to actual end)."""
+        duration = self.duration
+        return None if duration is None else round(duration.total_seconds() / 3600, 2)
+
+
+def entry_photo_path(entry: LogEntry, filename: str) -> str:
+    # A random name: the file's address says nothing of the entry, its team or its place.
+    return f"field/{uuid.uuid4()}.jpg"
+
+
+class LogEntryQuerySet(TerritoryScopedQuerySet["LogEntry"]):
+    def visible_to(self, user: Any) -> Self:
+        return self.filter(team__in=Team.objects.visible_to(user).values("pk"))
+
+
+class LogEntry(PublicIdModel, TerritoryScopedModel):
+    """One line of the daily log. The public is described in aggregate only: no name, no
+    field that could hold one but the short note, checked by the free-text guard."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="entries")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The phone's own identifier of the entry (Idempotency-Key): a resend finds this row.
+    client_uuid = models.UUIDField(_("client identifier"))
+    occurred_at = models.DateTimeField(_("time"))
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="+", verbose_name=_("neighbourhood")
+    )
+    location_source = models.CharField(
+        _("place given by"), max_length=10, choices=LocationSource.choices
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    h3_r6 = models.BigIntegerField(editable=False)
+    h3_r8 = models.BigIntegerField(editable=False)
+    h3_r10 = models.BigIntegerField(editable=False)
+    function = models.CharField(_("function"), max_length=20, choices=Function.choices)
+    category = models.CharField(_("situation"), max_length=20, choices=Category.choices)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    group_size = models.PositiveSmallIntegerField(
+        _("number of people"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    action = models.CharField(_("action taken"), max_length=20, choices=Action.choices)
+    partner = models.CharField(
+        _("partner alerted or referral"), max_length=20, choices=Partner.choices
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
+    note = models.CharField(_("note"), max_length=280, blank=True)
+    # What the free-text guard said about the note when it was saved (shown, not blocking).
+    note_warnings = models.JSONField(default=list, blank=True, editable=False)
+    # Re-encoded by field/photos.py (no original kept, no EXIF, no GPS); served through the API
+    # after `visible_to`, never from MEDIA_URL.
+    photo = models.FileField(
+        _("photo"), upload_to=entry_photo_path, max_length=200, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("daily log entry")
+        verbose_name_plural = _("daily log entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "client_uuid"], name="unique_entry_client_uuid"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["territory", "occurred_at"], name="field_entry_time"),
+            models.Index(fields=["territory", "h3_r6", "occurred_at"], name="field_entry_h3_6"),
+            models.Index(fields=["territory", "h3_r8", "occurred_at"], name="field_entry_h3_8"),
+            models.Index(fields=["territory", "h3_r10", "occurred_at"], name="field_entry_h3_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_function_display()} — {self.occurred_at:%d/%m/%Y %H:%M}"

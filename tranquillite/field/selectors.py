@@ -1,0 +1,152 @@
+"""Reads of field presence, always through `visible_to(user)`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from tranquillite.core.models import Neighbourhood, Territory
+from tranquillite.field.models import H3_RESOLUTIONS, LogEntry, Sector, Shift, Team
+
+
+def teams_of(user: Any, territory: Territory) -> QuerySet[Team]:
+    """The teams the user works in (member or supervisor), for the phone pages."""
+    return (
+        Team.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(is_active=True)
+        .filter(Q(memberships__user=user, memberships__is_active=True) | Q(supervisor=user))
+        .distinct()
+    )
+
+
+def visible_teams(user: Any, territory: Territory) -> QuerySet[Team]:
+    return Team.objects.visible_to(user).in_territory(territory).filter(is_active=True)
+
+
+def supervised_teams(user: Any, territory: Territory, *, oversees: bool) -> QuerySet[Team]:
+    teams = visible_teams(user, territory)
+    return teams if oversees else teams.filter(supervisor=user)
+
+
+def sectors_of(territory: Territory) -> QuerySet[Sector]:
+    # Sectors are the territory's places, not personal data: every field agent picks one.
+    return Sector.objects.in_territory(territory).filter(is_active=True)
+
+
+def neighbourhoods_of(territory: Territory) -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.in_territory(territory)
+
+
+def open_shift(user: Any, territory: Territory) -> Shift | None:
+    """The shift the user clocked in to and that is still running."""
+    return (
+        Shift.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(members=user, started_at__isnull=False, ended_at__isnull=True)
+        .select_related("team", "sector__neighbourhood")
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def shift_for(user: Any, territory: Territory, public_id: Any) -> Shift | None:
+    return (
+        Shift.objects.visible_to(user)
+        .in_territory(territory)
+        .select_related("team", "sector__neighbourhood")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def entries(
+    user: Any,
+    territory: Territory,
+    *,
+    shift: Shift | None = None,
+    day: date | None = None,
+) -> QuerySet[LogEntry]:
+    queryset = (
+        LogEntry.objects.visible_to(user)
+        .in_territory(territory)
+        .select_related("neighbourhood", "shift", "team")
+        .order_by("-occurred_at", "-pk")
+    )
+    if shift is not None:
+        queryset = queryset.filter(shift=shift)
+    if day is not None:
+        queryset = queryset.filter(shift__date=day)
+    return queryset
+
+
+def entry_for(user: Any, territory: Territory, public_id: Any) -> LogEntry | None:
+    return entries(user, territory).filter(public_id=public_id).first()
+
+
+def day_of_team(user: Any, territory: Territory, team: Team, day: date) -> list[Shift]:
+    """The supervisor's day: the team's shifts of that date with their entries, in a fixed
+    number of queries whatever the number of shifts and entries."""
+    return list(
+        Shift.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(team=team, date=day)
+        .select_related("sector", "validated_by")
+        .prefetch_related(
+            "members",
+            Prefetch(
+                "entries",
+                queryset=LogEntry.objects.select_related("neighbourhood").order_by("occurred_at"),
+            ),
+        )
+        .order_by("planned_start")
+    )
+
+
+def _entries_between(
+    user: Any, territory: Territory, start: datetime, end: datetime, team: Team | None
+) -> QuerySet[LogEntry]:
+    queryset = (
+        LogEntry.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(occurred_at__gte=start, occurred_at__lt=end)
+    )
+    return queryset if team is None else queryset.filter(team=team)
+
+
+def cell_counts(
+    user: Any,
+    territory: Territory,
+    *,
+    resolution: int,
+    start: datetime,
+    end: datetime,
+    team: Team | None = None,
+) -> list[tuple[int, int]]:
+    """(h3 cell, number of entries) for the map: a GROUP BY on the precomputed, indexed
+    column of that resolution, never a computation over every point."""
+    if resolution not in H3_RESOLUTIONS:
+        raise ValueError(resolution)
+    column = f"h3_r{resolution}"
+    rows = (
+        _entries_between(user, territory, start, end, team)
+        .values(column)
+        .annotate(count=Count("pk"))
+        .order_by("-count", column)
+    )
+    return [(row[column], row["count"]) for row in rows]
+
+
+def neighbourhood_counts(
+    user: Any, territory: Territory, *, start: datetime, end: datetime, team: Team | None = None
+) -> list[tuple[str, int]]:
+    """The same entries by neighbourhood, for the table beside the map."""
+    rows = (
+        _entries_between(user, territory, start, end, team)
+        .values("neighbourhood__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "neighbourhood__name")
+    )
+    return [(row["neighbourhood__name"], row["count"]) for row in rows]

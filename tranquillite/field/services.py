@@ -1,0 +1,325 @@
+"""Every write of field presence. The field pages' forms and the API (`tranquillite.api`)
+call these same functions: one write path, one set of rules."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tranquillite.accounts.permissions import has_right
+from tranquillite.core.models import Neighbourhood, Territory
+from tranquillite.field.geo import cells_of, nearest_neighbourhood
+from tranquillite.field.guards import note_warnings
+from tranquillite.field.models import (
+    CATEGORIES_BY_KIND,
+    LocationSource,
+    LogEntry,
+    Sector,
+    SectorKind,
+    Shift,
+    Team,
+    TeamKind,
+    TeamMembership,
+)
+from tranquillite.field.permissions import may_validate, works_in
+from tranquillite.field.photos import reencode
+
+# A phone's clock may be a little ahead of the server's.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_team(
+    *,
+    actor: Any,
+    territory: Territory,
+    name: str,
+    kind: TeamKind | str,
+    supervisor: Any = None,
+    members: list[Any] | None = None,
+) -> Team:
+    _require(has_right(actor, "field.oversee_field", territory))
+    team = Team.objects.create(territory=territory, name=name, kind=kind, supervisor=supervisor)
+    TeamMembership.objects.bulk_create(
+        [TeamMembership(territory=territory, team=team, user=user) for user in members or []]
+    )
+    return team
+
+
+@transaction.atomic
+def create_sector(
+    *,
+    actor: Any,
+    territory: Territory,
+    name: str,
+    kind: SectorKind | str,
+    neighbourhood: Neighbourhood,
+) -> Sector:
+    _require(has_right(actor, "field.oversee_field", territory))
+    if neighbourhood.territory_id != territory.pk:
+        raise ValidationError({"neighbourhood": _("This neighbourhood is not in the territory.")})
+    return Sector.objects.create(
+        territory=territory, name=name, kind=kind, neighbourhood=neighbourhood
+    )
+
+
+@transaction.atomic
+def plan_shift(
+    *,
+    actor: Any,
+    team: Team,
+    sector: Sector,
+    planned_start: datetime,
+    planned_end: datetime,
+    members: list[Any] | None = None,
+) -> Shift:
+    _require(may_validate(actor, team))
+    if sector.territory_id != team.territory_id:
+        raise ValidationError({"sector": _("This sector is not in the territory.")})
+    if planned_end <= planned_start:
+        raise ValidationError({"planned_end": _("The end must come after the start.")})
+    shift = Shift.objects.create(
+        territory=team.territory,
+        team=team,
+        sector=sector,
+        date=timezone.localdate(planned_start),
+        planned_start=planned_start,
+        planned_end=planned_end,
+    )
+    if members:
+        shift.members.add(*members)
+    return shift
+
+
+@transaction.atomic
+def clock_in(*, actor: Any, team: Team, sector: Sector) -> Shift:
+    """Start (or join) the team's shift of the day. Clocking in twice is harmless: the member
+    joins the shift already open instead of opening a second one."""
+    _require(works_in(actor, team))
+    if sector.territory_id != team.territory_id or not sector.is_active:
+        raise ValidationError({"sector": _("This sector is not in the territory.")})
+    now = timezone.now()
+    today = timezone.localdate(now)
+    team_shifts = Shift.objects.select_for_update().filter(team=team, validated_at__isnull=True)
+    shift = team_shifts.filter(started_at__isnull=False, ended_at__isnull=True).first()
+    if shift is None:
+        shift = team_shifts.filter(date=today, started_at__isnull=True, sector=sector).first()
+        if shift is None:
+            shift = Shift(
+                territory=team.territory,
+                team=team,
+                sector=sector,
+                date=today,
+                planned_start=now,
+                planned_end=now + timedelta(hours=settings.FIELD_DEFAULT_SHIFT_HOURS),
+            )
+        shift.started_at = now
+        shift.save()
+    shift.members.add(actor)
+    return shift
+
+
+@transaction.atomic
+def clock_out(*, actor: Any, shift: Shift) -> Shift:
+    """End the shift (clocking out twice keeps the first time)."""
+    _require(works_in(actor, shift.team))
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.started_at is None:
+        raise ValidationError(_("This shift has not started."))
+    if shift.ended_at is None:
+        shift.ended_at = max(timezone.now(), shift.started_at)
+        shift.save(update_fields=["ended_at"])
+    return shift
+
+
+@transaction.atomic
+def validate_shift(*, actor: Any, shift: Shift) -> Shift:
+    """The supervisor checks the day's entries and closes the shift: an open shift ends now;
+    once validated, neither the shift nor its entries change."""
+    _require(may_validate(actor, shift.team))
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.started_at is None:
+        raise ValidationError(_("A shift that never started cannot be validated."))
+    if shift.validated_at is not None:
+        return shift
+    now = timezone.now()
+    if shift.ended_at is None:
+        shift.ended_at = max(now, shift.started_at)
+    shift.validated_at = now
+    shift.validated_by = actor
+    shift.save(update_fields=["ended_at", "validated_at", "validated_by"])
+    return shift
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    client_uuid: uuid.UUID
+    occurred_at: datetime
+    function: str
+    category: str
+    age_band: str
+    sex: str
+    group_size: int
+    action: str
+    partner: str
+    outcome: str
+    follow_up_needed: bool = False
+    note: str = ""
+    latitude: Decimal | float | None = None
+    longitude: Decimal | float | None = None
+    neighbourhood: Neighbourhood | None = None
+    location_source: str | None = None
+
+
+def _six_places(value: Decimal | float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def _place(
+    shift: Shift, data: EntryInput
+) -> tuple[Neighbourhood, Decimal | None, Decimal | None, str]:
+    territory = shift.territory
+    if (data.latitude is None) != (data.longitude is None):
+        raise ValidationError({"latitude": _("Give both the latitude and the longitude.")})
+    if data.latitude is not None and data.longitude is not None:
+        lat, lon = float(data.latitude), float(data.longitude)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError({"latitude": _("This position is not a valid position.")})
+        neighbourhoods = list(Neighbourhood.objects.filter(territory=territory))
+        snapped = nearest_neighbourhood(neighbourhoods, lat, lon)
+        if snapped is None:
+            message = _("This position is outside the territory of %(territory)s.")
+            raise ValidationError({"latitude": message % {"territory": territory.name}})
+        source = data.location_source or LocationSource.DEVICE
+        if source == LocationSource.LIST:
+            source = LocationSource.DEVICE
+        return snapped, _six_places(lat), _six_places(lon), source
+    if data.neighbourhood is None:
+        raise ValidationError(
+            {"neighbourhood": _("Give the position or choose a neighbourhood from the list.")}
+        )
+    if data.neighbourhood.territory_id != territory.pk:
+        raise ValidationError({"neighbourhood": _("This neighbourhood is not in the territory.")})
+    return data.neighbourhood, None, None, LocationSource.LIST
+
+
+def _check(shift: Shift, data: EntryInput) -> None:
+    errors: dict[str, str] = {}
+    now = timezone.now()
+    if data.occurred_at > now + CLOCK_TOLERANCE:
+        errors["occurred_at"] = _("An entry cannot be in the future.")
+    elif data.occurred_at < now - timedelta(days=settings.FIELD_MAX_BACKDATE_DAYS):
+        errors["occurred_at"] = _("An entry cannot be more than %(days)d days old.") % {
+            "days": settings.FIELD_MAX_BACKDATE_DAYS
+        }
+    if data.category not in CATEGORIES_BY_KIND[shift.team.kind]:
+        errors["category"] = _("This situation is not on the list of this team.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def log_entry(*, actor: Any, shift: Shift, data: EntryInput) -> tuple[LogEntry, bool]:
+    """Add an entry to the shift's daily log; returns (entry, created).
+
+    Idempotent: the phone gives each entry its own identifier (Idempotency-Key) and a resend
+    of the same identifier returns the entry already saved — never a second row (the unique
+    constraint on (territory, client_uuid) settles two resends racing each other)."""
+    existing = _replay(actor, shift.territory, data.client_uuid)
+    if existing is not None:
+        return existing, False
+    _require(works_in(actor, shift.team))
+    if shift.validated_at is not None:
+        raise ValidationError(_("This shift is validated: it takes no more entries."))
+    if shift.started_at is None:
+        raise ValidationError(_("This shift has not started."))
+    _check(shift, data)
+    neighbourhood, latitude, longitude, source = _place(shift, data)
+    cells = cells_of(
+        latitude if latitude is not None else neighbourhood.centre_latitude,
+        longitude if longitude is not None else neighbourhood.centre_longitude,
+    )
+    entry = LogEntry(
+        territory=shift.territory,
+        team=shift.team,
+        shift=shift,
+        author=actor,
+        client_uuid=data.client_uuid,
+        occurred_at=data.occurred_at,
+        neighbourhood=neighbourhood,
+        location_source=source,
+        latitude=latitude,
+        longitude=longitude,
+        h3_r6=cells.r6,
+        h3_r8=cells.r8,
+        h3_r10=cells.r10,
+        function=data.function,
+        category=data.category,
+        age_band=data.age_band,
+        sex=data.sex,
+        group_size=data.group_size,
+        action=data.action,
+        partner=data.partner,
+        outcome=data.outcome,
+        follow_up_needed=data.follow_up_needed,
+        note=data.note.strip(),
+        note_warnings=note_warnings(actor, shift.territory, data.note),
+    )
+    entry.full_clean(exclude=["territory", "team", "shift", "neighbourhood", "author"])
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        existing = _replay(actor, shift.territory, data.client_uuid)
+        if existing is None:
+            raise
+        return existing, False
+    return entry, True
+
+
+@transaction.atomic
+def attach_photo(*, actor: Any, entry: LogEntry, upload: Any) -> LogEntry:
+    """Attach (or replace) the entry's photo, re-encoded without its metadata. Sending the same
+    photo again replaces it: a resend from the phone never adds a second one."""
+    _require(works_in(actor, entry.team))
+    entry = LogEntry.objects.select_for_update().select_related("shift").get(pk=entry.pk)
+    if entry.shift.validated_at is not None:
+        raise ValidationError(_("This shift is validated: it takes no more entries."))
+    content = reencode(upload, upload.size)
+    previous = entry.photo.name if entry.photo else ""
+    entry.photo.save("photo.jpg", ContentFile(content), save=True)
+    if previous:
+        storage = entry.photo.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    return entry
+
+
+def _replay(actor: Any, territory: Territory, client_uuid: uuid.UUID) -> LogEntry | None:
+    """The entry already saved under this identifier. Another author's identifier is a
+    conflict, not a replay: it is refused without showing that entry."""
+    entry = (
+        LogEntry.objects.filter(territory=territory, client_uuid=client_uuid)
+        .select_related("neighbourhood", "shift", "team")
+        .first()
+    )
+    if entry is None:
+        return None
+    if entry.author_id != actor.pk:
+        raise ValidationError(
+            {"client_uuid": _("This identifier is already used by another entry.")}
+        )
+    return entry
