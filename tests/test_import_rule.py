@@ -65,3 +65,62 @@ def test_imports_flow_one_way():
             for other in imported_apps(path) - allowed - {app}:
                 wrong.append(f"{path.relative_to(PACKAGE)} imports {other}")
     assert wrong == []
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, known: set[str]) -> set[str]:
+    """Modules of ours this file imports, at the top or inside a function (a deferred import
+    is still a circle: it only hides it until run time). `if TYPE_CHECKING:` blocks count too,
+    as the brief's circle tool counts them."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        targets: list[str] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    [*package.split(".")[: len(package.split(".")) - node.level + 1], base]
+                ).strip(".")
+            targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        for target in targets:
+            # The longest known module the name starts with: `from x import y` may name a
+            # module y or an object of x.
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def test_no_import_circle_between_modules():
+    """No circle at all, not even between two files of one app (a task module and the
+    service it calls): pass the function, or move the shared piece down."""
+    paths = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    known = set(paths)
+    graph = {name: _imported_modules(path, known) for name, path in paths.items()}
+    # A package imports its own submodules when they are loaded; that is not a circle.
+    for name in graph:
+        graph[name] = {m for m in graph[name] if not name.startswith(m + ".")}
+    circles = []
+    for start in sorted(graph):
+        # Depth-first search for a path leading back to `start`.
+        stack = [(start, [start])]
+        seen = set()
+        while stack:
+            node, trail = stack.pop()
+            for following in graph[node]:
+                if following == start:
+                    circles.append(" -> ".join([*trail, start]))
+                elif following not in seen and following > start:
+                    seen.add(following)
+                    stack.append((following, [*trail, following]))
+    assert circles == []

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +15,6 @@ from tranquillite.accounts.forms import OrganisationForm
 from tranquillite.accounts.models import Invitation, Membership, Organisation, User
 from tranquillite.accounts.permissions import forget_roles, has_right
 from tranquillite.accounts.roles import NOMINATIVE_ROLES, Role
-from tranquillite.core.http import absolute_url
 from tranquillite.core.models import Territory
 
 
@@ -31,15 +27,6 @@ def _check_may_grant(actor: Any, territory: Territory, role: Role) -> None:
     _require(actor, "accounts.manage_members", territory)
     if role in NOMINATIVE_ROLES:
         _require(actor, "accounts.grant_nominative_roles", territory)
-
-
-def invitation_url(user: User) -> str:
-    key = default_token_generator.make_token(user)
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": key},
-    )
-    return absolute_url(path)
 
 
 @transaction.atomic

@@ -9,14 +9,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tranquillite.accounts.invitations import invitation_url
 from tranquillite.accounts.models import User
 from tranquillite.core.models import Territory
 
 
 @task()
 def send_invitation(user_id: int, territory_id: int, invited_by_id: int | None) -> None:
-    from tranquillite.accounts.services import invitation_url
-
     user = User.objects.get(pk=user_id)
     territory = Territory.objects.get(pk=territory_id)
     invited_by = User.objects.filter(pk=invited_by_id).first() if invited_by_id else None

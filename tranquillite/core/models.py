@@ -16,7 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from tranquillite.accounts.models import User
+    # Django's own user types: core names no app of ours (docs/architecture.md, import rule).
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 class PublicIdModel(models.Model):
@@ -35,7 +37,7 @@ class TerritoryKind(models.TextChoices):
 
 
 class TerritoryQuerySet(models.QuerySet["Territory"]):
-    def for_user(self, user: User | Any) -> Self:
+    def for_user(self, user: AbstractBaseUser | AnonymousUser | Any) -> Self:
         """Territories in which the user holds at least one active membership."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -101,7 +103,7 @@ class TerritoryScopedQuerySet[M: models.Model](models.QuerySet[M]):
     def in_territory(self, territory: Territory) -> Self:
         return self.filter(territory=territory)
 
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | Any) -> Self:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         return self.filter(territory__in=Territory.objects.for_user(user).values("pk"))
