@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tranquillite.core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "tranquillite.accounts.middleware.SessionLifetimeMiddleware",
     "tranquillite.core.middleware.CurrentTerritoryMiddleware",
     "tranquillite.accounts.middleware.MandatoryMFAMiddleware",
+    "tranquillite.audit.middleware.RefusalLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -125,7 +125,7 @@ def test_the_summary_is_the_same_for_a_signed_in_member_but_never_cached_shared(
 ):
     response = client_for(plan["coordinator"]).get(public_url(territory))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "no-store, private"
     assert "Quintanilla" not in response.content.decode()
 
 

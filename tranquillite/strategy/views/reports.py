@@ -154,10 +154,9 @@ def public_summary(
                 ],
             },
         )
-    # Shared caches may keep it for an hour; a signed-in visitor's answer may carry a session
-    # cookie, which no shared cache must store.
-    scope = "private" if request.user.is_authenticated else "public"
-    response["Cache-Control"] = f"{scope}, max-age={PUBLIC_MAX_AGE}"
+    # Shared caches may keep it for an hour; a signed-in visitor's answer (which may carry a
+    # session cookie) is made `no-store, private` by core's PrivateCacheMiddleware.
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     return response
 
 

@@ -260,7 +260,6 @@ def document_download(request: HttpRequest, public_id: Any) -> HttpResponse:
         filename=sheets.download_name(document),
         content_type=sheets.content_type(document),
     )
-    response["Cache-Control"] = "private, no-store"
     # Streamed from the disk, hence not an HttpResponse.
     return response  # type: ignore[return-value]
 
