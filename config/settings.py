@@ -262,6 +262,9 @@ CSRF_COOKIE_SECURE = PRODUCTION
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's sign-in throttle must count each client, not the proxy: the same one trusted hop
+# (else everyone shares the proxy's address, and one person's failures lock everybody out).
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

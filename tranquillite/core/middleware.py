@@ -86,10 +86,12 @@ class PrivateCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        # Read after the view, so that the answer to a successful sign-in is private too.
-        if user is not None and user.is_authenticated:
+        # Before and after the view: the answers to signing in and to signing out are private.
+        if signed_in or (user is not None and user.is_authenticated):
             response.headers["Cache-Control"] = "no-store, private"
             response.headers.pop("Expires", None)
         return response
