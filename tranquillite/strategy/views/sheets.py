@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import as_int, as_uuid, current_territory, error_text, query_value
+from tranquillite.governance.selectors import bodies_for
 from tranquillite.strategy import activities, evaluations, indicators, selectors, sheets
 from tranquillite.strategy.budget import budget_by_year
 from tranquillite.strategy.forms import (
@@ -47,6 +48,7 @@ def _sheet_page(
 ) -> HttpResponse:
     lines = list(sheet.budget_lines.all())
     bound_forms = (document_form, withdrawal_form)
+    history = evaluations.history_for_sheet(sheet)
     can_manage = can_manage_strategy(request.user, sheet)
     return render(
         request,
@@ -57,7 +59,14 @@ def _sheet_page(
             "budget_years": budget_by_year(lines),
             "indicators": indicators.summaries_for_sheet(sheet),
             "activities": activities.activities_for_sheet(sheet),
-            "evaluations": evaluations.history_for_sheet(sheet),
+            "evaluations": history,
+            # Links only to what the user may open: a meeting is seen by whoever sees its
+            # body (governance.selectors.bodies_for); other meetings are named, not linked.
+            "visible_bodies": set(
+                bodies_for(request.user, sheet.territory).values_list("pk", flat=True)
+            )
+            if any(e.meeting_id for e in history)
+            else set(),
             "documents": list(sheet.documents.all()),
             "can_manage": can_manage,
             "can_report": can_manage or can_report_on(request.user, sheet),
