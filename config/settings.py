@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tranquillite.core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "tranquillite.accounts.middleware.SessionLifetimeMiddleware",
     "tranquillite.core.middleware.CurrentTerritoryMiddleware",
     "tranquillite.accounts.middleware.MandatoryMFAMiddleware",
+    "tranquillite.audit.middleware.RefusalLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -265,6 +267,9 @@ CSRF_COOKIE_SECURE = PRODUCTION
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's sign-in throttle must count each client, not the proxy: the same one trusted hop
+# (else everyone shares the proxy's address, and one person's failures lock everybody out).
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -30,13 +30,18 @@ def test_opening_a_member_card_writes_exactly_one_read_row(
     assert row.path == reverse("accounts:member", args=[colleague.public_id])
 
 
-def test_a_refused_read_writes_nothing(territory, other_territory, coordinator, client_for):
+def test_a_refused_read_writes_a_refusal_and_no_read(
+    territory, other_territory, coordinator, client_for
+):
     stranger = member(other_territory, Role.PARTNER_MEMBER)
     client = client_for(coordinator)
     with access_rows() as captured:
         response = client.get(reverse("accounts:member", args=[stranger.public_id]))
     assert response.status_code == 404
-    assert captured.rows == []
+    # The refusal, in the asker's territory, naming nothing of the other city.
+    assert [(r.action, r.object_id, r.territory_id, r.reason) for r in captured.rows] == [
+        (AccessAction.DENIED, "", territory.pk, "not_found")
+    ]
 
 
 def test_record_access_writes_one_row_per_record(territory, coordinator, colleague):

@@ -146,3 +146,17 @@ def test_the_demo_data_is_refused_in_production():
     )
     assert result.returncode != 0
     assert "refused" in result.stderr
+
+
+def test_every_answer_to_a_signed_in_user_is_no_store_and_public_pages_may_be_cached(
+    territory, client_for
+):
+    # Nominative pages must stay out of browser and proxy caches (CNIL AU-038; ASVS 14.3.2).
+    # The sweep (tests/test_url_sweep.py) checks the same header on every URL and role.
+    signed_in = client_for(member(territory, Role.COORDINATOR))
+    for url in ("/", reverse("accounts:members"), "/theme.css", "/page-qui-n-existe-pas/"):
+        response = signed_in.get(url)
+        assert response["Cache-Control"] == "no-store, private", url
+        assert "Expires" not in response
+    anonymous = Client().get("/theme.css")  # a public answer keeps the view's own header
+    assert anonymous["Cache-Control"] == "max-age=300"

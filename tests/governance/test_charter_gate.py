@@ -1,13 +1,15 @@
 """The ethics-charter gate: the rule every nominative module relies on (art. L132-5 CSI)."""
 
 import pytest
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
 from tests.access_log import access_rows
 from tests.factories import member
 from tranquillite.accounts.roles import Role
+from tranquillite.audit.middleware import RefusalLogMiddleware
 from tranquillite.audit.models import AccessAction
+from tranquillite.core.refusals import Refusal
 from tranquillite.governance import services
 from tranquillite.governance.access import (
     CaseAccess,
@@ -120,8 +122,14 @@ def test_a_refusal_through_the_gate_is_logged_and_answered_not_found(group, poli
     request = RequestFactory().get("/some/case/")
     request.user = police
     request.territory = group.territory
-    with access_rows() as captured, pytest.raises(Http404):
-        require_case_access(request, group)
+    with access_rows() as captured, pytest.raises(Http404) as refused:
+        try:
+            require_case_access(request, group)
+        except Http404 as refusal:
+            # What the view would do with it: audit's refusal middleware writes the row.
+            RefusalLogMiddleware(lambda request: HttpResponse()).process_exception(request, refusal)
+            raise
+    assert isinstance(refused.value, Refusal)
     assert [(r.action, r.object_id, r.reason) for r in captured.rows] == [
         (AccessAction.DENIED, str(group.public_id), CaseAccess.UNSIGNED)
     ]

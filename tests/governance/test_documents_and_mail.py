@@ -4,7 +4,7 @@ platform names case numbers, never a person followed."""
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -201,3 +201,37 @@ def test_the_feed_shows_only_the_bodies_one_belongs_to(meeting, territory, coord
         "BEGIN:VEVENT"
         not in Client().get(reverse("governance:feed", args=[token])).content.decode()
     )
+
+
+def test_a_bare_carriage_return_in_a_place_cannot_write_calendar_properties(meeting):
+    meeting.place = "Salle 1\rATTENDEE:mailto:intrus@example.test"
+    ics = meeting_ics(meeting)
+    assert "LOCATION:Salle 1\\nATTENDEE:mailto:intrus@example.test\r\n" in ics
+    assert "\rATTENDEE" not in ics and "\nATTENDEE" not in ics
+
+
+def test_one_meeting_with_an_impossible_date_does_not_break_the_feed(
+    meeting, territory, client_for
+):
+    from django.test import Client
+
+    from tranquillite.governance.models import CalendarFeed, Meeting
+
+    client_for(meeting.officer).get(reverse("governance:calendar"))
+    feed = CalendarFeed.objects.get(user=meeting.officer, territory=territory)
+    broken = Meeting.objects.create(
+        territory=territory, body=meeting.body, starts_at=timezone.now(), place="Salle 2"
+    )
+    # As if kept from before the date bounds: written around every check.
+    Meeting.objects.filter(pk=broken.pk).update(starts_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
+    response = Client().get(reverse("governance:feed", args=[feed.token]))
+    assert response.status_code == 200
+    assert response.content.decode().count("BEGIN:VEVENT") == 1  # the good one is still there
+
+
+def test_a_meeting_cannot_be_dated_outside_the_sane_window(meeting):
+    from django.core.exceptions import ValidationError
+
+    meeting.starts_at = datetime(1, 1, 1, 12, 0, tzinfo=UTC)
+    with pytest.raises(ValidationError):
+        meeting.save()

@@ -279,3 +279,29 @@ def test_a_monitoring_committees_meeting_with_evaluations_costs_twelve_queries_a
     assert (len(panel["rows"]), panel["evaluated"]) == (30, 20)
     assert [group.strategy for group in panel["groups"]] == [stspd.strategy, contract.strategy]
     assert "<form" not in page.content.decode().split('id="evaluations"')[1].split("</section>")[0]
+
+
+def test_a_meeting_is_cancelled_with_its_reason_kept_and_shown(
+    meeting, coordinator, police, territory, client_for
+):
+    from auditlog.models import LogEntry
+
+    from tranquillite.governance.documents import meeting_ics
+
+    client = client_for(coordinator)
+    url = reverse("governance:meeting_cancel", args=[meeting.public_id])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "Salle indisponible"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert meeting.cancellation_reason == "Salle indisponible"
+    page = client_for(police).get(reverse("governance:meeting", args=[meeting.public_id]))
+    assert "Salle indisponible" in page.content.decode()
+    assert "STATUS:CANCELLED" in meeting_ics(meeting)
+    entry = LogEntry.objects.get_for_object(meeting).order_by("-timestamp").first()
+    assert "Salle indisponible" in str(entry.changes)
+    # Once cancelled, it cannot be cancelled again; a member without the right cannot.
+    with pytest.raises(ValidationError):
+        services.cancel_meeting(actor=coordinator, meeting=meeting, reason="encore")
+    with pytest.raises(PermissionDenied):
+        services.cancel_meeting(actor=police, meeting=meeting, reason="moi")

@@ -248,3 +248,20 @@ def test_a_person_of_another_territory_is_not_found(full_file, other_territory, 
     assert response.status_code == 404
     assert full_file["person"].last_name not in found.text
     assert not [r for r in rows.rows if r.object_id == str(full_file["person"].public_id)]
+
+
+def test_the_export_answers_even_for_a_person_with_an_impossible_birth_date(
+    full_file, dpo, client_for
+):
+    # RGPD art. 15: the answer to an access request must never fail, even on a record
+    # written before the date bounds existed.
+    from datetime import date
+
+    from tranquillite.people.models import Person
+
+    person = full_file["person"]
+    Person.objects.filter(pk=person.pk).update(birth_date=date(9999, 12, 31))
+    client = client_for(dpo)
+    for kind in ("json", "pdf"):
+        response = client.post(export_url(person), {"reason": REASON, "format": kind})
+        assert response.status_code == 200, kind

@@ -5,6 +5,7 @@ import json
 from datetime import date, timedelta
 from io import StringIO
 
+import pytest
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -291,3 +292,24 @@ def test_the_cutoff_on_leap_days():
     assert last_day_started(date(2025, 2, 28), 25) == date(2000, 2, 29)
     assert last_day_started(date(2025, 3, 1), 25) == date(2000, 3, 1)
     assert last_day_started(date(2028, 2, 29), 25) == date(2003, 2, 28)
+
+
+def test_a_birth_date_in_the_future_is_refused_on_correction(rao, coordinator):
+    from django.core.exceptions import ValidationError
+
+    for wrong in (date(9999, 12, 31), TODAY() + timedelta(days=1)):
+        with pytest.raises(ValidationError):
+            people.update_person(actor=coordinator, person=rao.person, birth_date=wrong)
+        rao.person.refresh_from_db()
+        assert rao.person.birth_date != wrong
+
+
+def test_the_purge_survives_a_far_future_birth_date_kept_from_before_the_bounds(rao, coordinator):
+    close(coordinator, rao)
+    # Written around every check, as an old record could be: the purge must still run.
+    Person.objects.filter(pk=rao.person.pk).update(birth_date=date(9999, 12, 31))
+    assert add_years(date(9999, 12, 31), 25) == date.max
+    purge(TODAY())
+    assert FollowUp.objects.filter(pk=rao.pk).exists()  # not due yet: 3 years after closure
+    purge(add_years(TODAY(), 3) + timedelta(days=1))
+    assert not FollowUp.objects.exists()

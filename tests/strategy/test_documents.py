@@ -137,7 +137,7 @@ def test_download_is_an_attachment_with_the_name_safely_encoded(
     assert "filename*=utf-8''" in disposition
     assert "%C3%A9t%C3%A9" in disposition
     assert ".." not in disposition and "/" not in disposition.split("''", 1)[1]
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert b"".join(response.streaming_content) == PDF
 
 

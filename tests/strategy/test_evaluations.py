@@ -470,3 +470,18 @@ def test_the_sheet_page_shows_its_history_newest_first(
     ]
     assert html.index("10 mars 2026") < html.index("7 octobre 2025")
     assert "Retard du bailleur" in html and "Réorienter" in html and "Comité de suivi" in html
+
+
+def test_the_sheet_page_links_a_meeting_only_for_who_may_open_it(
+    territory, committee, coordinator, sheet, march, client_for
+):
+    # Issue 12: a school head or a probation officer must not see links that answer 404.
+    evaluate(coordinator, sheet, march, status="on_track", progress=60)
+    meeting_url = reverse("governance:meeting", args=[march.public_id])
+    outsider = client_for(member(territory, Role.PARTNER_MEMBER))
+    html = outsider.get(reverse("strategy:sheet", args=[sheet.public_id])).content.decode()
+    assert "Comité de suivi" in html and meeting_url not in html
+    assert outsider.get(meeting_url).status_code == 404
+    manager = client_for(coordinator)
+    html = manager.get(reverse("strategy:sheet", args=[sheet.public_id])).content.decode()
+    assert meeting_url in html and manager.get(meeting_url).status_code == 200

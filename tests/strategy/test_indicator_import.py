@@ -379,3 +379,40 @@ def test_the_template_lists_the_indicators_open_to_import(plan, territory, clien
     ]
     officer = client_for(member(territory, Role.PARTNER_MEMBER, organisation=plan["lead"]))
     assert "2.1" not in officer.get(url).content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("value", ["1e30", "-1E+30", "99999999999999999999"])
+def test_a_huge_value_is_a_french_error_on_its_line_not_a_server_error(
+    plan, coordinator, client_for, value
+):
+    text = f"fiche;indicateur;date;valeur\n1.3;Jeunes ayant participé;31/01/2025;{value}\n"
+    response = preview(client_for(coordinator), plan, csv_file(text))
+    assert response.status_code == 400  # the preview, with the line's error
+    assert "trop grand" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_a_huge_number_cell_in_a_workbook_is_refused_too(plan, coordinator, client_for):
+    upload = xlsx_file(
+        [
+            ["fiche", "indicateur", "date", "valeur"],
+            ["1.3", "Jeunes ayant participé", date(2025, 1, 31), 1e30],
+        ]
+    )
+    response = preview(client_for(coordinator), plan, upload)
+    assert response.status_code == 400  # the preview, with the line's error
+    assert "trop grand" in response.content.decode()
+
+
+def test_a_truncated_workbook_is_a_french_error(plan, coordinator, client_for):
+    whole = xlsx_file(
+        [
+            ["fiche", "indicateur", "date", "valeur"],
+            ["1.3", "Jeunes ayant participé", date(2025, 1, 31), 3],
+        ]
+    ).read()
+    for cut in (len(whole) // 2, len(whole) - 30):
+        upload = SimpleUploadedFile("coupé.xlsx", whole[:cut])
+        response = preview(client_for(coordinator), plan, upload)
+        assert response.status_code == 400, cut  # the form again, with its error
+        assert "pas un classeur Excel (.xlsx) lisible" in response.content.decode(), cut

@@ -125,7 +125,7 @@ def test_the_summary_is_the_same_for_a_signed_in_member_but_never_cached_shared(
 ):
     response = client_for(plan["coordinator"]).get(public_url(territory))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "no-store, private"
     assert "Quintanilla" not in response.content.decode()
 
 
@@ -189,3 +189,37 @@ def test_the_summary_opens_for_a_visitor_whose_session_expired_or_lacks_a_second
     newcomer = member(territory, Role.COORDINATOR, with_mfa=False)
     assert client_for(newcomer).get(public_url(territory)).status_code == 200
     assert client_for(newcomer).get(reverse("core:home")).status_code == 302
+
+
+def test_a_withdrawn_sheet_leaves_the_public_summary_and_keeps_its_reason(
+    plan, territory, client_for
+):
+    from auditlog.models import LogEntry
+
+    sheet = plan["later"]
+    client = client_for(plan["coordinator"])
+    assert sheet.title in Client().get(public_url(territory)).content.decode()
+    refused = client.post(reverse("strategy:sheet_withdraw", args=[sheet.public_id]), {})
+    assert refused.status_code == 400  # a reason is required
+    done = client.post(
+        reverse("strategy:sheet_withdraw", args=[sheet.public_id]),
+        {"reason": "Saisie en double de la fiche 1.2"},
+    )
+    assert done.status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.withdrawn_on is not None
+    page = client.get(reverse("strategy:sheet", args=[sheet.public_id])).content.decode()
+    assert "Saisie en double de la fiche 1.2" in page
+    assert sheet.title not in Client().get(public_url(territory)).content.decode()
+    assert sheet.title not in Client().get(json_url(territory)).content.decode()
+    changes = LogEntry.objects.get_for_object(sheet).order_by("-timestamp").first()
+    assert "Saisie en double de la fiche 1.2" in json.dumps(changes.changes, ensure_ascii=False)
+    # Only a manager withdraws.
+    partner = member(territory, Role.PARTNER_MEMBER)
+    other = plan["on_the_day"]
+    answer = client_for(partner).post(
+        reverse("strategy:sheet_withdraw", args=[other.public_id]), {"reason": "x"}
+    )
+    assert answer.status_code == 403
+    other.refresh_from_db()
+    assert other.withdrawn_on is None

@@ -19,7 +19,7 @@ from tranquillite.audit.selectors import (
 )
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory
+from tranquillite.core.http import as_int, current_territory, query_value
 from tranquillite.core.spreadsheets import defuse_formula
 
 EXPORT_MAX_ROWS = 200_000
@@ -40,8 +40,7 @@ def _filter_from(form: LogFilterForm) -> LogFilter:
 
 
 def _before(request: HttpRequest) -> int | None:
-    value = request.GET.get("avant", "")
-    return int(value) if value.isdigit() else None
+    return query_value(request, "avant", as_int(1), None)
 
 
 def _log_page(

@@ -37,6 +37,8 @@ class TerritorySettingsForm(forms.ModelForm[Territory]):
     def clean_primary_colour(self) -> str:
         # White text sits on this colour (header, buttons): WCAG 2.1 AA asks for 4.5:1.
         colour: str = self.cleaned_data["primary_colour"]
+        # The model's #rrggbb rule first: the contrast below computes with its six digits.
+        Territory._meta.get_field("primary_colour").run_validators(colour)
         if contrast_with_white(colour) < 4.5:
             raise forms.ValidationError(
                 _("This colour is too light for white text on it: choose a darker shade.")

@@ -73,3 +73,25 @@ class CurrentTerritoryMiddleware:
         request.territories = territories  # type: ignore[attr-defined]
         request.territory = choose_territory(request, territories)  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Nothing answered to a signed-in user is kept by a browser or a proxy cache (CNIL AU-038,
+    security of nominative data; OWASP ASVS 14.3.2): `Cache-Control: no-store, private` on
+    every response whose request carries a signed-in user, whatever the view said. Public
+    pages (the strategy's public summary, the sign-in page for an anonymous visitor) keep
+    their own header and may be cached."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # Before and after the view: the answers to signing in and to signing out are private.
+        if signed_in or (user is not None and user.is_authenticated):
+            response.headers["Cache-Control"] = "no-store, private"
+            response.headers.pop("Expires", None)
+        return response

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tranquillite.core import services
 from tranquillite.core.decorators import require_right
 from tranquillite.core.forms import NeighbourhoodForm, TerritorySettingsForm
-from tranquillite.core.http import current_territory, safe_next
+from tranquillite.core.http import as_uuid, current_territory, safe_next
 from tranquillite.core.middleware import SESSION_TERRITORY
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.core.navigation import home_figures_for
@@ -96,9 +96,11 @@ def neighbourhood_edit(request: HttpRequest, public_id: str | None = None) -> Ht
 @require_POST
 @login_required
 def switch_territory(request: HttpRequest) -> HttpResponse:
-    territory = get_object_or_404(
-        Territory.objects.for_user(request.user), public_id=request.POST.get("territory")
-    )
+    try:
+        wanted = as_uuid(request.POST.get("territory", ""))
+    except ValueError:
+        raise Http404 from None
+    territory = get_object_or_404(Territory.objects.for_user(request.user), public_id=wanted)
     request.session[SESSION_TERRITORY] = str(territory.public_id)
     return HttpResponseRedirect(safe_next(request, reverse("core:home")))
 

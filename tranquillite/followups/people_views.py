@@ -21,6 +21,7 @@ from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory, error_text, safe_next
+from tranquillite.core.refusals import Refusal
 from tranquillite.followups.forms import PersonForm, PersonSearchForm, with_choice_groups
 from tranquillite.followups.selectors import follow_ups_of_people
 from tranquillite.followups.views import archive_reason
@@ -36,9 +37,7 @@ def _person_or_404(request: HttpRequest, public_id: Any) -> Person:
     territory = current_territory(request)
     person = person_for(request.user, territory, public_id)
     if person is None:
-        asked = Person.objects.in_territory(territory).filter(public_id=public_id).first()
-        record_access(request, AccessAction.DENIED, [asked] if asked else [], reason="person")
-        raise Http404
+        raise Refusal("person", model=Person, public_id=public_id)
     follow_ups_of_people(request.user, [person])
     return person
 
@@ -82,7 +81,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=Person)
 def person_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -100,7 +99,7 @@ def person_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=Person)
 def person_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -123,7 +122,7 @@ def person_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(request, "people/person_form.html", {"person": person, "form": form})
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=Person)
 def guardian_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -147,7 +146,7 @@ def guardian_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=Person)
 def guardian_edit(request: HttpRequest, public_id: Any, guardian_id: Any) -> HttpResponse:
     person = _person_or_404(request, public_id)
     if _archived_only(request, person):
@@ -169,7 +168,7 @@ def guardian_edit(request: HttpRequest, public_id: Any, guardian_id: Any) -> Htt
     )
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=Person)
 def person_merge(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Absorb a duplicate into this record: candidates are the possible duplicates the user
     sees, or a record found by a search (POST)."""

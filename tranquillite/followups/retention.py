@@ -14,13 +14,17 @@ file whose date has come. Dates that do not exist (29 February in a common year)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, date
 
 ARCHIVE_YEARS = 3
 AGE_LIMIT = 25
 
 
 def add_years(day: date, years: int) -> date:
+    if day.year + years > MAXYEAR:
+        # A birth date mistyped far in the future (kept from before the date bounds) must not
+        # break the purge nor the DPO's access-request export: the furthest day there is.
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February → 28 February

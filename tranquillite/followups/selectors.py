@@ -78,11 +78,6 @@ def follow_up_for(user: Any, territory: Territory, public_id: Any) -> FollowUp |
     )
 
 
-def follow_up_in_territory(territory: Territory, public_id: Any) -> FollowUp | None:
-    """For the access log of a refusal only: the file asked for, if it exists here."""
-    return FollowUp.objects.in_territory(territory).filter(public_id=public_id).first()
-
-
 def open_deadlines(follow_up: FollowUp) -> list[Deadline]:
     return list(follow_up.deadlines.filter(done_on__isnull=True).select_related("owner"))
 

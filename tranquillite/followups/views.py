@@ -37,6 +37,7 @@ from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory, error_text
+from tranquillite.core.refusals import Refusal
 from tranquillite.followups import access_request, retention, selectors, services, worklists
 from tranquillite.followups.engine import StepRefused, Workflow, apply_step, workflow_for
 from tranquillite.followups.forms import (
@@ -70,10 +71,9 @@ def _visible_or_404(request: HttpRequest, public_id: Any) -> FollowUp:
     territory = current_territory(request)
     follow_up = selectors.follow_up_for(request.user, territory, public_id)
     if follow_up is None:
-        asked = selectors.follow_up_in_territory(territory, public_id)
-        # The DPO may learn which file was asked for; the user learns nothing.
-        record_access(request, AccessAction.DENIED, [asked] if asked else [], reason="follow_up")
-        raise Http404
+        # The DPO of the file's territory may learn which file was asked for (the refusal
+        # log, core/refusals.py); the user learns nothing.
+        raise Refusal("follow_up", model=FollowUp, public_id=public_id)
     return follow_up
 
 
@@ -87,17 +87,17 @@ def archive_reason(request: HttpRequest, follow_up: FollowUp) -> str:
 
 
 def _archive_refusal(user: Any, follow_up: FollowUp) -> str:
-    """Why `user` may not open this archived file, or "" if they may (CNIL AU-038: the files
-    are administered by the coordinator; docs/roles.md). The same rule as
-    retention/archive.py's `may_read_archive` (followups does not import retention)."""
+    """Why `user` may not open this archived file (for the access log), or "" if they may
+    (CNIL AU-038: the files are administered by the coordinator; docs/roles.md). The same
+    rule as retention/archive.py's `may_read_archive` (followups does not import retention)."""
     today = timezone.localdate()
     limit = retention.destroy_on(
         birth_date=follow_up.person.birth_date, closed_on=follow_up.closed_on
     )
     if limit <= today or (follow_up.destroy_on is not None and follow_up.destroy_on <= today):
-        return _("This file is due for destruction: nobody opens it any more.")
+        return "archive:due_for_destruction"
     if not user.has_perm(ADMINISTER, follow_up.territory):
-        return _("Only the coordinator, who administers the files, opens an archived file.")
+        return "archive:not_administrator"
     return ""
 
 
@@ -299,18 +299,14 @@ def follow_up_create(request: HttpRequest) -> HttpResponse:
 # --- A file's page --------------------------------------------------------------------------
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=FollowUp)
 def follow_up_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     refusal = _archive_refusal(request.user, follow_up) if follow_up.is_archived else ""
     if refusal:
-        record_access(request, AccessAction.DENIED, [follow_up], reason="archive")
-        return render(
-            request,
-            "followups/archive_reason.html",
-            {"follow_up": follow_up, "form": None, "refusal": refusal},
-            status=403,
-        )
+        # One answer for "you may not see this", whatever the role (a 404, logged): the
+        # archive is the coordinator's alone (CNIL AU-038), and no other role is told more.
+        raise Refusal(refusal, asked=follow_up)
     if follow_up.is_archived and request.method == "POST":
         form = ArchiveReasonForm(request.POST)
         if form.is_valid():
@@ -369,7 +365,7 @@ def follow_up_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=FollowUp)
 def follow_up_step(request: HttpRequest, public_id: Any, step: str) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     workflow = workflow_for(follow_up.kind)
@@ -521,7 +517,7 @@ def follow_up_print(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- Support actions ------------------------------------------------------------------------
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=FollowUp)
 def action_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     if follow_up.is_archived or follow_up.is_restricted:
@@ -544,7 +540,7 @@ def action_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=FollowUp)
 def action_edit(request: HttpRequest, public_id: Any, action_id: int) -> HttpResponse:
     follow_up = _visible_or_404(request, public_id)
     action: SupportAction | None = follow_up.actions.filter(pk=action_id).first()
@@ -574,7 +570,7 @@ def action_edit(request: HttpRequest, public_id: Any, action_id: int) -> HttpRes
 
 
 @require_POST
-@require_right(RIGHT, hide=True)
+@require_right(RIGHT, record=FollowUp)
 def document_download(
     request: HttpRequest, public_id: Any, document_id: Any
 ) -> HttpResponse | FileResponse:

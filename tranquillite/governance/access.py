@@ -15,12 +15,11 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from tranquillite.accounts.models import Membership
 from tranquillite.accounts.roles import NOMINATIVE_ROLES
-from tranquillite.audit.models import AccessAction
-from tranquillite.audit.services import record_access
+from tranquillite.core.refusals import Refusal
 from tranquillite.governance.models import (
     Body,
     BodyMember,
@@ -88,8 +87,7 @@ def require_case_access(request: HttpRequest, body: Body) -> None:
     existence is itself confidential)."""
     outcome = case_access(request.user, body)
     if outcome != CaseAccess.GRANTED:
-        record_access(request, AccessAction.DENIED, [body], reason=outcome.value)
-        raise Http404
+        raise Refusal(outcome.value, asked=body)  # logged by audit's RefusalLogMiddleware
 
 
 def bodies_with_case_access(user: Any) -> QuerySet[Body]:

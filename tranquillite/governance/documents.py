@@ -7,6 +7,7 @@ printed it and when (CNIL: exports and prints carry who/when).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, timedelta
 from typing import Any
@@ -15,8 +16,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tranquillite.core.validation import normalise_text
 from tranquillite.governance.models import Meeting
 
+logger = logging.getLogger(__name__)
 MEETING_LENGTH = timedelta(hours=2)
 
 
@@ -39,6 +42,9 @@ def meeting_pdf(meeting: Meeting, *, kind: str, printed_by: Any) -> bytes:
 
 
 def _ics_text(value: str) -> str:
+    # Every line end (a bare carriage return too) becomes the escaped "\n" of RFC 5545: a
+    # raw one would end the property and let the text write properties of its own.
+    value = normalise_text(value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -54,12 +60,19 @@ def calendar_ics(meetings: Iterable[Meeting]) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tranquillite//Conseil//FR"]
     lines.append("METHOD:PUBLISH")
     for meeting in meetings:
+        try:
+            start, end = _ics_time(meeting.starts_at), _ics_time(meeting.starts_at + MEETING_LENGTH)
+        except (OverflowError, ValueError):
+            # One meeting dated beyond what a calendar can hold (kept from before the date
+            # bounds) must not take everybody's feed down with it: it is left out.
+            logger.warning("Meeting %s left out of a calendar feed: bad date", meeting.public_id)
+            continue
         lines += [
             "BEGIN:VEVENT",
             f"UID:{meeting.public_id}@{host}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART:{_ics_time(meeting.starts_at)}",
-            f"DTEND:{_ics_time(meeting.starts_at + MEETING_LENGTH)}",
+            f"DTSTART:{start}",
+            f"DTEND:{end}",
             f"SUMMARY:{_ics_text(meeting.body.name)}",
             f"LOCATION:{_ics_text(meeting.place)}",
             *(["STATUS:CANCELLED"] if meeting.status == "cancelled" else []),

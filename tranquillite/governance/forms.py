@@ -147,6 +147,14 @@ class AttendanceForm(forms.Form):
         }
 
 
+class CancellationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"),
+        max_length=500,
+        help_text=_("Kept in the meeting's history and shown to its members."),
+    )
+
+
 class DecisionForm(forms.Form):
     text = forms.CharField(
         label=_("Decision"),

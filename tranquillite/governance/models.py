@@ -194,6 +194,10 @@ class Meeting(PublicIdModel, TerritoryScopedModel):
     )
     # The decision record's introduction; decisions themselves are rows (Decision).
     minutes_summary = models.TextField(_("summary of the discussion"), blank=True, max_length=5000)
+    # Why a meeting was cancelled: kept (and its change in the history), shown to members.
+    cancellation_reason = models.CharField(
+        _("reason for the cancellation"), max_length=500, blank=True
+    )
 
     objects = TerritoryScopedQuerySet["Meeting"].as_manager()
 

@@ -144,6 +144,21 @@ def plan_meeting(*, actor: Any, body: Body, starts_at: Any, place: str) -> Meeti
 
 
 @transaction.atomic
+def cancel_meeting(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
+    """A planned meeting is cancelled with its reason; the change history keeps who and when,
+    and the members' calendars show it cancelled (the .ics keeps its UID)."""
+    _require_manage(actor, meeting.territory)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the cancellation."))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancellation_reason = reason.strip()
+    meeting.save(update_fields=["status", "cancellation_reason"])
+    return meeting
+
+
+@transaction.atomic
 def add_agenda_item(
     *, actor: Any, meeting: Meeting, title: str = "", case_number: str = ""
 ) -> AgendaItem:

@@ -41,6 +41,7 @@ urlpatterns = [
         name="minutes_pdf",
     ),
     path("reunions/<uuid:public_id>/inviter/", views.meeting_invite, name="meeting_invite"),
+    path("reunions/<uuid:public_id>/annuler/", views.meeting_cancel, name="meeting_cancel"),
     path("agenda/", views.calendar, name="calendar"),
     path("agenda/<str:token>.ics", views.feed, name="feed"),
     path("taches/", views.my_tasks, name="my_tasks"),

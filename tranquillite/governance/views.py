@@ -21,6 +21,7 @@ from tranquillite.governance.forms import (
     AgendaItemForm,
     AttendanceForm,
     BodyForm,
+    CancellationForm,
     CharterForm,
     DecisionForm,
     MeetingForm,
@@ -239,6 +240,7 @@ def _meeting_forms(request: HttpRequest, meeting: Meeting, **bound: Any) -> dict
         "attendance_form": bound.get("attendance_form")
         or AttendanceForm(members=members, current=current),
         "decision_form": bound.get("decision_form") or DecisionForm(owners=owners),
+        "cancellation_form": bound.get("cancellation_form") or CancellationForm(),
     }
 
 
@@ -253,6 +255,24 @@ def meeting_detail(request: HttpRequest, public_id: Any, **bound: Any) -> HttpRe
     # Other apps' panels (the strategy's evaluations for a committee), see extensions.py.
     context["panels"] = meeting_panels(request, meeting)
     return render(request, "governance/meeting_detail.html", context, status=400 if bound else 200)
+
+
+@require_POST
+@require_right("governance.manage_bodies")
+def meeting_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
+    meeting = _meeting_or_404(request, public_id)
+    form = CancellationForm(request.POST)
+    if not form.is_valid():
+        return meeting_detail(request, public_id, cancellation_form=form)
+    try:
+        services.cancel_meeting(
+            actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The meeting is cancelled."))
+    return HttpResponseRedirect(reverse("governance:meeting", args=[meeting.public_id]))
 
 
 @require_POST

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tranquillite.audit.models import AccessAction
 from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory
+from tranquillite.core.http import as_int, current_territory, query_value
 from tranquillite.core.spreadsheets import defuse_formula
 from tranquillite.letters.forms import RegisterExportForm
 from tranquillite.letters.selectors import register_of, register_years
@@ -25,10 +25,9 @@ PAGE_SIZE = 100
 
 
 def _year_of(request: HttpRequest, years: list[int]) -> int:
-    value = request.GET.get("annee", "")
-    if value.isdigit() and int(value) in years:
-        return int(value)
-    return years[0] if years else timezone.localdate().year
+    default = years[0] if years else timezone.localdate().year
+    year = query_value(request, "annee", as_int(1900, 9999), default)
+    return year if year in years else default
 
 
 def _register_page(

@@ -12,7 +12,9 @@ from typing import Any, Self
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.roles import Role
@@ -104,6 +106,12 @@ class Person(PublicIdModel, TerritoryScopedModel):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        # A birth date in the future would escape the age rules of every follow-up and the
+        # 25th-birthday limit (CNIL AU-038): refused on every form and service (full_clean).
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("A birth date cannot be in the future.")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = name_key(self.first_name, self.last_name)

@@ -606,3 +606,11 @@ class IndicatorImportForm(forms.Form):
         strategy.queryset = Strategy.objects.in_territory(territory).order_by(
             "-is_current", "-starts_on"
         )
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        max_length=500,
+        help_text=_("Kept in the sheet's history. A withdrawn sheet leaves the public summary."),
+    )

@@ -192,7 +192,10 @@ def _xlsx_lines(data: bytes) -> Iterator[Sequence[Any]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise FileRejected(_("This workbook has no sheet."))
+        # Read lazily: a truncated file may fail only here, row by row.
         yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:
+        raise FileRejected(_("This file is not a readable Excel workbook (.xlsx).")) from error
     finally:
         workbook.close()
 
@@ -352,10 +355,11 @@ def parse_value(raw: Any) -> Decimal:
                 _("“%(text)s” is not a number (write e.g. 12 or 12,5).") % {"text": text[:40]}
             )
     shown = _text(raw)[:40]
+    # The size first: quantizing 1e30 to cents exceeds the decimal context and raises.
+    if not value.is_finite() or abs(value) > MAX_VALUE:
+        raise ValueError(_("“%(text)s” is too large.") % {"text": shown})
     if value != value.quantize(Decimal("0.01")):
         raise ValueError(_("“%(text)s” has more than two decimals.") % {"text": shown})
-    if abs(value) > MAX_VALUE:
-        raise ValueError(_("“%(text)s” is too large.") % {"text": shown})
     return value.quantize(Decimal("0.01"))
 
 

@@ -111,6 +111,10 @@ class ActionSheet(PublicIdModel, TerritoryScopedModel):
         blank=True,
         help_text=_("The sheet is due for review by a committee from this date."),
     )
+    # A sheet entered by mistake is withdrawn, not deleted: it leaves the public summary, and
+    # the change history keeps who withdrew it, when and why.
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for the withdrawal"), max_length=500, blank=True)
 
     objects = TerritoryScopedQuerySet["ActionSheet"].as_manager()
 

@@ -61,7 +61,9 @@ def public_summary(territory: Territory, strategy: Strategy) -> dict[str, Any]:
     """The summary as plain data, dates as `date` (the JSON encoder writes them ISO 8601): the
     page and the JSON both render it. 7 queries whatever the number of sheets."""
     sheets = list(
-        ActionSheet.objects.filter(territory=territory, axis__strategy=strategy)
+        ActionSheet.objects.filter(
+            territory=territory, axis__strategy=strategy, withdrawn_on__isnull=True
+        )
         .select_related("axis", "lead")
         .prefetch_related(
             "neighbourhoods",

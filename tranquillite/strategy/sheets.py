@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,20 @@ def _require_manage(actor: Any, territory: Territory) -> None:
 
 
 # --- The sheet and its partners -------------------------------------------------------------
+
+
+@transaction.atomic
+def withdraw_sheet(*, actor: Any, sheet: ActionSheet, reason: str) -> ActionSheet:
+    """Withdraw a sheet entered by mistake, with its reason (kept in the change history)."""
+    _require_manage(actor, sheet.territory)
+    if sheet.withdrawn_on is not None:
+        raise ValidationError(_("This action sheet is already withdrawn."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the withdrawal."))
+    sheet.withdrawn_on = timezone.localdate()
+    sheet.withdrawal_reason = reason.strip()
+    sheet.save(update_fields=["withdrawn_on", "withdrawal_reason"])
+    return sheet
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ form swaps in place."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory
+from tranquillite.core.http import as_date, as_uuid, current_territory, query_value
 from tranquillite.governance.models import Meeting, MeetingStatus
 from tranquillite.governance.selectors import bodies_for
 from tranquillite.strategy import evaluations, selectors
@@ -28,20 +27,15 @@ from tranquillite.strategy.forms import EvaluationForm
 from tranquillite.strategy.models import ActionSheet, EvaluationStatus, Strategy
 
 
-def _review_day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return timezone.localdate()
-
-
 @require_right("core.view_territory")
 def review_list(request: HttpRequest) -> HttpResponse:
     """The sheets due for review by a date (today unless `?au=`), with their last evaluation,
     and the coming meetings of the bodies that evaluate them."""
     territory = current_territory(request)
-    strategy = selectors.current_strategy(request.user, territory, request.GET.get("strategie"))
-    by = _review_day(request.GET.get("au"))
+    strategy = selectors.current_strategy(
+        request.user, territory, query_value(request, "strategie", as_uuid, None)
+    )
+    by = query_value(request, "au", as_date, timezone.localdate())
     meetings = (
         Meeting.objects.in_territory(territory)
         .filter(
@@ -111,7 +105,7 @@ def panel_context(
         return None
     territory = current_territory(request)
     strategies = list(selectors.strategies_for(request.user, territory))
-    wanted = str(strategy_id or request.GET.get("strategie") or "")
+    wanted = str(strategy_id or query_value(request, "strategie", as_uuid, None) or "")
     strategy: Strategy | None = next(
         (s for s in strategies if str(s.public_id) == wanted), strategies[0] if strategies else None
     )

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory, error_text
+from tranquillite.core.http import as_uuid, current_territory, error_text, query_value
 from tranquillite.core.spreadsheets import defuse_formula
 from tranquillite.strategy import imports, indicators, selectors
 from tranquillite.strategy.charts import number
@@ -277,20 +277,16 @@ def indicator_recompute(request: HttpRequest, public_id: Any) -> HttpResponse:
 # --- Import from a spreadsheet --------------------------------------------------------------
 
 
-def _strategy(request: HttpRequest, public_id: Any) -> Strategy | None:
-    if public_id:
-        try:
-            return selectors.current_strategy(request.user, current_territory(request), public_id)
-        except ValidationError:  # not a UUID
-            return None
-    return selectors.current_strategy(request.user, current_territory(request))
+def _strategy(request: HttpRequest) -> Strategy | None:
+    public_id = query_value(request, "strategie", as_uuid, None)
+    return selectors.current_strategy(request.user, current_territory(request), public_id)
 
 
 @require_right(REPORT)
 def import_start(request: HttpRequest) -> HttpResponse:
     """Step 1, the file; its preview answers the upload (step 2)."""
     territory = current_territory(request)
-    strategy = _strategy(request, request.GET.get("strategie"))
+    strategy = _strategy(request)
     form = IndicatorImportForm(
         request.POST or None,
         request.FILES or None,
@@ -403,7 +399,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     """A CSV to fill in: the columns, and one line per indicator open to import of the
     sheets the user reports on."""
-    strategy = _strategy(request, request.GET.get("strategie"))
+    strategy = _strategy(request)
     if strategy is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory
+from tranquillite.core.http import as_uuid, current_territory, query_value
 from tranquillite.strategy import evaluations, selectors
 from tranquillite.strategy.forms import SheetFilterForm
 from tranquillite.strategy.models import ActionSheet, SheetStatus
@@ -21,7 +21,9 @@ from tranquillite.strategy.rollup import rollup
 @require_right("core.view_territory")
 def overview(request: HttpRequest) -> HttpResponse:
     territory = current_territory(request)
-    strategy = selectors.current_strategy(request.user, territory, request.GET.get("strategie"))
+    strategy = selectors.current_strategy(
+        request.user, territory, query_value(request, "strategie", as_uuid, None)
+    )
     form = SheetFilterForm(request.GET or None, territory=territory)
     sheet_filter = (
         selectors.SheetFilter(**form.cleaned_data) if form.is_valid() else selectors.SheetFilter()

@@ -4,7 +4,7 @@ them, and the public summary (no sign-in: mounted under /public/ by config/urls.
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.http import (
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory
+from tranquillite.core.http import as_date, current_territory
 from tranquillite.core.models import Territory
 from tranquillite.governance.models import Meeting
 from tranquillite.governance.selectors import bodies_for
@@ -101,8 +101,9 @@ def committee_pack(request: HttpRequest) -> HttpResponse:
             raise Http404
         due_by = evaluations.meeting_day(meeting)
     else:
+        # A download has no page to carry a message: a wrong date is a 400 that says why.
         try:
-            due_by = date.fromisoformat(request.GET.get("date") or timezone.localdate().isoformat())
+            due_by = as_date(request.GET.get("date") or timezone.localdate().isoformat())
         except ValueError:
             return HttpResponseBadRequest(_("The date must read YYYY-MM-DD."))
     strategy = _strategy_or_404(request)
@@ -154,10 +155,9 @@ def public_summary(
                 ],
             },
         )
-    # Shared caches may keep it for an hour; a signed-in visitor's answer may carry a session
-    # cookie, which no shared cache must store.
-    scope = "private" if request.user.is_authenticated else "public"
-    response["Cache-Control"] = f"{scope}, max-age={PUBLIC_MAX_AGE}"
+    # Shared caches may keep it for an hour; a signed-in visitor's answer (which may carry a
+    # session cookie) is made `no-store, private` by core's PrivateCacheMiddleware.
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     return response
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory, error_text
+from tranquillite.core.http import as_int, as_uuid, current_territory, error_text, query_value
+from tranquillite.governance.selectors import bodies_for
 from tranquillite.strategy import activities, evaluations, indicators, selectors, sheets
 from tranquillite.strategy.budget import budget_by_year
 from tranquillite.strategy.forms import (
@@ -23,6 +23,7 @@ from tranquillite.strategy.forms import (
     BudgetFormSet,
     DocumentForm,
     PartnerFormSet,
+    WithdrawalForm,
 )
 from tranquillite.strategy.models import ActionSheet, Strategy
 from tranquillite.strategy.permissions import can_manage_strategy, can_report_on
@@ -40,9 +41,14 @@ def _sheet_or_404(request: HttpRequest, public_id: Any, *, for_page: bool = Fals
 
 
 def _sheet_page(
-    request: HttpRequest, sheet: ActionSheet, document_form: DocumentForm | None = None
+    request: HttpRequest,
+    sheet: ActionSheet,
+    document_form: DocumentForm | None = None,
+    withdrawal_form: WithdrawalForm | None = None,
 ) -> HttpResponse:
     lines = list(sheet.budget_lines.all())
+    bound_forms = (document_form, withdrawal_form)
+    history = evaluations.history_for_sheet(sheet)
     can_manage = can_manage_strategy(request.user, sheet)
     return render(
         request,
@@ -53,13 +59,23 @@ def _sheet_page(
             "budget_years": budget_by_year(lines),
             "indicators": indicators.summaries_for_sheet(sheet),
             "activities": activities.activities_for_sheet(sheet),
-            "evaluations": evaluations.history_for_sheet(sheet),
+            "evaluations": history,
+            # Links only to what the user may open: a meeting is seen by whoever sees its
+            # body (governance.selectors.bodies_for); other meetings are named, not linked.
+            "visible_bodies": set(
+                bodies_for(request.user, sheet.territory).values_list("pk", flat=True)
+            )
+            if any(e.meeting_id for e in history)
+            else set(),
             "documents": list(sheet.documents.all()),
             "can_manage": can_manage,
             "can_report": can_manage or can_report_on(request.user, sheet),
             "document_form": (document_form or DocumentForm()) if can_manage else None,
+            "withdrawal_form": (withdrawal_form or WithdrawalForm())
+            if can_manage and sheet.withdrawn_on is None
+            else None,
         },
-        status=400 if document_form is not None and document_form.errors else 200,
+        status=400 if any(f is not None and f.errors for f in bound_forms) else 200,
     )
 
 
@@ -68,15 +84,27 @@ def sheet_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     return _sheet_page(request, _sheet_or_404(request, public_id, for_page=True))
 
 
+@require_POST
+@require_right(MANAGE)
+def sheet_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+    sheet = _sheet_or_404(request, public_id, for_page=True)
+    form = WithdrawalForm(request.POST)
+    if not form.is_valid():
+        return _sheet_page(request, sheet, withdrawal_form=form)
+    try:
+        sheets.withdraw_sheet(actor=request.user, sheet=sheet, reason=form.cleaned_data["reason"])
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The action sheet is withdrawn."))
+    return HttpResponseRedirect(reverse("strategy:sheet", args=[sheet.public_id]))
+
+
 # --- Writing the sheet and its partners -----------------------------------------------------
 
 
 def _strategy_from_query(request: HttpRequest) -> Strategy:
-    raw = request.GET.get("strategie", "")
-    try:
-        public_id = uuid.UUID(raw) if raw else None
-    except ValueError:
-        raise Http404 from None
+    public_id = query_value(request, "strategie", as_uuid, None)
     strategy = selectors.current_strategy(request.user, current_territory(request), public_id)
     if strategy is None:
         raise Http404
@@ -164,11 +192,8 @@ def _edit_sheet(
 def sheet_create(request: HttpRequest) -> HttpResponse:
     """`?strategie=<public_id>&axe=<area number>` choose the strategy and the area."""
     strategy = _strategy_from_query(request)
-    axis = (
-        strategy.axes.filter(number=request.GET.get("axe", "")).first()
-        if (request.GET.get("axe", "").isdigit())
-        else None
-    )
+    number = query_value(request, "axe", as_int(1, 99), None)
+    axis = strategy.axes.filter(number=number).first() if number is not None else None
     return _edit_sheet(request, strategy, None, {"axis": axis} if axis else {})
 
 
@@ -260,7 +285,6 @@ def document_download(request: HttpRequest, public_id: Any) -> HttpResponse:
         filename=sheets.download_name(document),
         content_type=sheets.content_type(document),
     )
-    response["Cache-Control"] = "private, no-store"
     # Streamed from the disk, hence not an HttpResponse.
     return response  # type: ignore[return-value]
 
@@ -286,6 +310,7 @@ urlpatterns = [
     path("fiches/<uuid:public_id>/", sheet_detail, name="sheet"),
     path("fiches/<uuid:public_id>/modifier/", sheet_edit, name="sheet_edit"),
     path("fiches/<uuid:public_id>/budget/", sheet_budget, name="sheet_budget"),
+    path("fiches/<uuid:public_id>/retirer/", sheet_withdraw, name="sheet_withdraw"),
     path("fiches/<uuid:public_id>/documents/", document_upload, name="document_upload"),
     path("documents/<uuid:public_id>/", document_download, name="document"),
     path("documents/<uuid:public_id>/supprimer/", document_delete, name="document_delete"),
