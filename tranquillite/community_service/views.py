@@ -23,7 +23,7 @@ from tranquillite.community_service import forms, selectors, services, states
 from tranquillite.community_service.catalogue import catalogue_workbook
 from tranquillite.community_service.models import Placement, Post
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory, error_text
+from tranquillite.core.http import as_date, current_territory, error_text, query_value
 from tranquillite.people import selectors as people_selectors
 from tranquillite.people.models import Person
 
@@ -551,10 +551,7 @@ def occurrence_new(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _day_of(request: HttpRequest) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("jour", "")[:10])
-    except ValueError:
-        return timezone.localdate()
+    return query_value(request, "jour", as_date, timezone.localdate())
 
 
 @require_right(RECORD)

@@ -75,6 +75,11 @@ def as_date(raw: str) -> date:
     return value
 
 
+def as_month(raw: str) -> date:
+    """A month written "YYYY-MM" (or a whole ISO date), as its first day, within sane dates."""
+    return as_date(f"{raw[:7]}-01")
+
+
 def query_value[T](request: HttpRequest, name: str, parse: Callable[[str], T], default: T) -> T:
     raw = request.GET.get(name, "")
     if not raw:

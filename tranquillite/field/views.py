@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tranquillite.core.decorators import require_right
-from tranquillite.core.http import current_territory, error_text
+from tranquillite.core.http import as_date, as_month, current_territory, error_text, query_value
 from tranquillite.field import selectors, services
 from tranquillite.field.forms import ClockInForm, LogEntryForm
 from tranquillite.field.geo import cell_centre, cell_outline, nearest_neighbourhood
@@ -166,13 +166,6 @@ def add_entry(request: HttpRequest, public_id: Any) -> HttpResponse:
     return _phone_page(request, entry_form=form, status=400)
 
 
-def _day_of(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return timezone.localdate()
-
-
 @require_GET
 @require_right("core.view_territory", hide=True)
 def day(request: HttpRequest) -> HttpResponse:
@@ -185,7 +178,7 @@ def day(request: HttpRequest) -> HttpResponse:
         raise Http404
     wanted = request.GET.get("equipe", "")
     team: Team = next((t for t in teams if str(t.public_id) == wanted), teams[0])
-    chosen = _day_of(request.GET.get("date", "")[:10])
+    chosen = query_value(request, "date", as_date, timezone.localdate())
     shifts = selectors.day_of_team(request.user, territory, team, chosen)
     return render(
         request,
@@ -210,13 +203,6 @@ def validate(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect(f"{reverse('field:day')}?{query}")
 
 
-def _month_of(value: str) -> date:
-    try:
-        return date.fromisoformat(f"{value[:7]}-01")
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
 @require_GET
 @require_right("core.view_territory", hide=True)
 def field_map(request: HttpRequest) -> HttpResponse:
@@ -226,7 +212,7 @@ def field_map(request: HttpRequest) -> HttpResponse:
     teams = list(selectors.visible_teams(request.user, territory))
     if not teams:
         raise Http404
-    month = _month_of(request.GET.get("mois", ""))
+    month = query_value(request, "mois", as_month, timezone.localdate().replace(day=1))
     following = (month + timedelta(days=32)).replace(day=1)
     wanted = request.GET.get("finesse", "")
     resolution = int(wanted) if wanted in {"6", "8", "10"} else 8
