@@ -18,7 +18,13 @@ from tests.factories import OrganisationFactory, member
 from tranquillite.accounts.models import OrganisationKind
 from tranquillite.accounts.roles import Role
 from tranquillite.audit.models import AccessAction
-from tranquillite.community_service.models import Occurrence, Placement, WorkSession
+from tranquillite.community_service import services
+from tranquillite.community_service.models import (
+    Occurrence,
+    Placement,
+    PlacementState,
+    WorkSession,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +76,20 @@ def test_the_access_matrix(
         assert client_for(user).get(page).status_code == status, user
 
 
-def test_the_supervisor_sees_names_and_planned_sessions_only(client_for, supervisor, placement):
+def test_the_supervisor_sees_names_and_planned_sessions_only(
+    client_for, coordinator, supervisor, placement
+):
+    # A note in the placement's history: the coordinator's and the probation service's.
+    services.change_state(
+        actor=coordinator,
+        placement=placement,
+        target=PlacementState.SUSPENDED,
+        occurred_on=timezone.localdate(),
+        note="Hospitalisation signalée par le SPIP",
+    )
+    assert "Hospitalisation signalée" in client_for(coordinator).get(
+        url("placement", placement.public_id)
+    ).content.decode("utf-8")
     client = client_for(supervisor)
     with assert_access_logged((AccessAction.READ, placement)):
         response = client.get(url("placement", placement.public_id))
@@ -81,6 +100,7 @@ def test_the_supervisor_sees_names_and_planned_sessions_only(client_for, supervi
         placement.probation_reference,
         placement.person.birth_date.strftime("%d/%m/%Y"),
         placement.sentence_date.strftime("%d/%m/%Y"),
+        "Hospitalisation signalée",
     ):
         assert hidden not in html
 

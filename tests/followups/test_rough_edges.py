@@ -215,9 +215,17 @@ def test_the_summons_is_dated_the_day_the_letters_were_sent(rao, coordinator, ma
 @pytest.mark.parametrize(
     ("answers", "field", "message"),
     [
-        ({"occurred_on": "9999-12-31"}, "occurred_on", "dans le futur"),
-        ({"hearing_at": "9999-12-31T10:00"}, "hearing_at", "plus d’un an"),
+        # The workflow's own bounds (within the dates any form accepts)...
+        ({"occurred_on": (TODAY() + timedelta(days=30)).isoformat()}, "occurred_on", "futur"),
+        (
+            {"hearing_at": (TODAY() + timedelta(days=800)).strftime("%Y-%m-%dT10:00")},
+            "hearing_at",
+            "plus d’un an",
+        ),
         ({"hearing_at": "2001-01-01T10:00"}, "hearing_at", "dans le futur"),
+        # ...and the dates no form accepts (core.validation.SANE_DATES), refused first.
+        ({"occurred_on": "9999-12-31"}, "occurred_on", "Saisissez une date entre"),
+        ({"hearing_at": "0001-01-01T10:00"}, "hearing_at", "Saisissez une date entre"),
     ],
 )
 def test_a_summons_with_dates_out_of_range_is_refused_in_french(
@@ -236,15 +244,13 @@ def test_a_summons_with_dates_out_of_range_is_refused_in_french(
     assert message in str(refused.value.form.errors[field])
 
 
-def test_a_referral_or_an_action_dated_in_another_century_is_refused(
-    minors, coordinator, supported
-):
+def test_a_referral_or_an_action_dated_years_away_is_refused(minors, coordinator, supported):
     with pytest.raises(StepRefused) as refused:
         services.open_follow_up(
             actor=coordinator,
             body=minors,
             kind="law_reminder",
-            data=referral(opened_on="0001-01-01"),
+            data=referral(opened_on=(TODAY() - timedelta(days=5 * 366)).isoformat()),
             new_person=boy(),
         )
     assert "plus de trois ans" in str(refused.value.form.errors["opened_on"])
@@ -256,7 +262,7 @@ def test_a_referral_or_an_action_dated_in_another_century_is_refused(
             follow_up=supported,
             kind="leisure",
             starts_on=TODAY(),
-            ends_on=TODAY().replace(year=9999),
+            ends_on=TODAY() + timedelta(days=800),
         )
     assert not supported.actions.exists()
 
