@@ -236,3 +236,15 @@ def test_cells_are_counted_among_what_one_may_see(api_field, client_for, territo
     assert client_for(member(territory, Role.PARK_WARDEN)).get(url).status_code == 404
     wrong = client_for(api_field.director).get(url.replace("resolution=8", "resolution=7"))
     assert wrong.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [("0001-01-01", "0001-01-02", "start"), ("2026-01-01", "9999-12-31", "end")],
+)
+def test_cells_between_impossible_dates_are_a_french_422(api_field, client_for, start, end, field):
+    answer = client_for(api_field.director).get(f"{API}/cells?start={start}&end={end}")
+    assert answer.status_code == 422, answer.content
+    errors = answer.json()["errors"]
+    assert errors[0]["field"] == field
+    assert "Saisissez une date entre" in errors[0]["message"]

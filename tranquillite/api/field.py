@@ -26,6 +26,7 @@ from tranquillite.api.schemas import (
     TeamOut,
 )
 from tranquillite.core.models import Neighbourhood, Territory
+from tranquillite.core.validation import check_date
 from tranquillite.field import selectors, services
 from tranquillite.field.geo import cell_centre, h3_hex
 from tranquillite.field.models import H3_RESOLUTIONS, Shift
@@ -40,6 +41,16 @@ def _territory(request: HttpRequest) -> Territory:
     if territory is None:
         raise Http404
     return territory  # type: ignore[no-any-return]
+
+
+def _checked_days(**days: date_type | None) -> None:
+    """Query dates pydantic has parsed, held to the dates any page accepts
+    (core.validation.SANE_DATES): year 1 or 9999 is a 422 on its field, never a 500."""
+    for name, day in days.items():
+        try:
+            check_date(day)
+        except ValidationError as refused:
+            raise ValidationError({name: refused.messages[0]}) from refused
 
 
 def _day_start(day: date_type) -> datetime:
@@ -196,6 +207,7 @@ def cells(
 ) -> Any:
     """Entries per h3 cell between two dates (end excluded), at resolution 6, 8 or 10: the
     counts of the map, among the entries the user may see."""
+    _checked_days(start=start, end=end)
     territory = _territory(request)
     teams = selectors.visible_teams(request.user, territory)
     if not teams.exists():
