@@ -161,6 +161,13 @@
     sent.prepend(li);
   }
 
+  // The CSRF token of the page that sends, not the one of the page that queued: signing in
+  // again rotates it, and an entry queued before would otherwise be refused for ever.
+  function csrfToken(item) {
+    const field = document.querySelector('input[name="csrfmiddlewaretoken"]');
+    return field ? field.value : item.csrf;
+  }
+
   async function sendPhoto(item) {
     const body = new FormData();
     body.append("photo", item.photo, "photo.jpg");
@@ -169,7 +176,7 @@
       response = await fetch(item.photo_url.replace(/0{8}-0{4}-0{4}-0{4}-0{12}/, item.entry_id), {
         method: "POST",
         credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": item.csrf },
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken(item) },
         body: body,
       });
     } catch (error) {
@@ -205,7 +212,7 @@
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
-          "X-CSRFToken": item.csrf,
+          "X-CSRFToken": csrfToken(item),
           "Idempotency-Key": item.client_uuid,
         },
         body: JSON.stringify(item.payload),

@@ -151,3 +151,33 @@ def test_the_director_sees_the_month_on_a_map_and_in_tables(demo, new_tab, reque
     # One hexagon on the map for each row of the table: the same numbers.
     expect(tab.locator("#tq-field-map path.leaflet-interactive")).to_have_count(rows.count())
     check(tab, request, "map")
+
+
+def test_an_entry_queued_before_the_session_ended_leaves_after_signing_in_again(
+    demo, new_tab, request, expected_refusals
+):
+    # The send while signed out is refused (no session): that refusal is the point.
+    expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries$")
+    tab = new_tab(PHONE_360)
+    sign_in(tab, "mediation@pantin.test", totp_secret=None)
+    tab.goto("/terrain/")
+    tab.locator("#id_sector").select_option(label="Hoche")
+    tab.get_by_role("button", name="Prendre mon service").click()
+    expect(tab.locator("#shift-title")).to_contain_text("Hoche")
+
+    tab.context.set_offline(True)
+    _log(tab, "young_people", "Hoche")
+    expect(tab.locator("#outbox li")).to_have_count(1)
+    # The session ends while the phone is offline (30 minutes idle, or signed out elsewhere).
+    tab.context.clear_cookies()
+    tab.context.set_offline(False)
+    tab.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(tab.locator("#outbox li")).to_contain_text("Reconnectez-vous")
+
+    # Signing in again gives a new CSRF token: the entry leaves with it, not the old one.
+    sign_in(tab, "mediation@pantin.test", totp_secret=None)
+    tab.goto("/terrain/")
+    expect(tab.locator("#outbox li")).to_have_count(0, timeout=30_000)
+    shift = Shift.objects.get(started_at__isnull=False, ended_at__isnull=True)
+    assert LogEntry.objects.filter(shift=shift).count() == 1
+    check(tab, request, "sent-after-signing-in-again")
