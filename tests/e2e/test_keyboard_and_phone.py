@@ -79,6 +79,17 @@ def test_phone_layout(demo, new_tab, request):
     toggler.click()
     expect(menu).to_be_hidden()
 
+    # The main navigation folds behind its own button: the page's content comes first.
+    links = tab.locator("#tq-sidebar-links")
+    expect(links).to_be_hidden()
+    main_top = tab.locator("main h1").bounding_box()
+    assert main_top is not None and main_top["y"] < PHONE["height"] / 2
+    navigation = tab.get_by_role("button", name="Navigation")
+    navigation.click()
+    expect(links).to_be_visible()
+    expect(navigation).to_have_attribute("aria-expanded", "true")
+    check(tab, request, "navigation-open")
+
     tab.goto("/membres/")
     assert tab.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     check(tab, request, "members")

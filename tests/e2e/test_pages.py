@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from tests.e2e.browser import axe, check, sign_in
-from tranquillite.accounts.models import Organisation
+from tranquillite.accounts.models import Organisation, User
 from tranquillite.demo.data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -69,15 +69,26 @@ def test_coordinator_pages(demo, tab, request):
     check(tab, request, "territory")
 
     tab.goto("/organisations/")
-    expect(tab.locator("main table tbody tr")).to_have_count(17)
+    # Every organisation of the demo territory (the TIG posts' services included).
+    organisations = Organisation.objects.filter(territory__slug="pantin").count()
+    expect(tab.locator("main table tbody tr")).to_have_count(organisations)
     check(tab, request, "organisations")
     tab.locator("main table").get_by_role("link", name=MUNICIPAL_POLICE).click()
     expect(tab.locator("main h1")).to_have_text(MUNICIPAL_POLICE)
     check(tab, request, "organisation")
 
     tab.goto("/membres/")
-    # The 12 demo logins and the 28 other field agents of the mediation and park teams.
-    expect(tab.locator("main table tbody tr")).to_have_count(40)
+    # Everyone active in the demo territory: the demo logins, the field agents of the
+    # mediation and park teams, the community-service supervisors and probation officer.
+    active = (
+        User.objects.filter(
+            memberships__territory__slug="pantin", memberships__is_active=True, is_active=True
+        )
+        .distinct()
+        .count()
+    )
+    assert active >= 40
+    expect(tab.locator("main table tbody tr")).to_have_count(active)
     check(tab, request, "members")
     tab.locator("#id_q").fill("ferhat")
     tab.locator("form[role=search] button[type=submit]").click()
