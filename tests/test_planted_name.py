@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tranquillite.accounts.models import User
-from tranquillite.demo import data
 from tranquillite.followups import services as followups
 from tranquillite.followups.models import FollowUp
 from tranquillite.governance import services as council
@@ -50,8 +49,8 @@ def assert_nameless(where: str, text: str) -> None:
 
 
 @pytest.fixture
-def planted(db, client_for, django_capture_on_commit_callbacks):
-    pantin, _second = data.load()
+def planted(demo_loaded, client_for, django_capture_on_commit_callbacks):
+    pantin, _second = demo_loaded
     coordinator = User.objects.get(email="coordination@pantin.test")
     minors = Body.objects.get(territory=pantin, name="Groupe Mineurs")
     today = timezone.localdate()

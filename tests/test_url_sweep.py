@@ -429,6 +429,7 @@ def quiet_request_log():
     logger.setLevel(level)
 
 
+@pytest.mark.runs_long
 @pytest.mark.django_db
 def test_no_url_answers_a_server_error_to_garbage(capsys, quiet_request_log):
     started = time.monotonic()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +24,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from tests.conftest import TEST_SETTINGS
 from tests.e2e.browser import (
     AXE_JS,
     AXE_PATH,
@@ -32,6 +37,7 @@ from tests.e2e.browser import (
     DESKTOP,
     TIMEOUT_MS,
 )
+from tranquillite.core.models import Territory
 from tranquillite.demo.data import load
 
 
@@ -163,9 +169,45 @@ def tab(new_tab: Callable[..., Page]) -> Page:
     return new_tab()
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshot(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[sqlite3.Connection, Path, tuple[int, int]]]:
+    """The demo, loaded once per run into the (in-memory SQLite) test database and copied
+    aside with SQLite's backup API. Loading it takes seconds; copying it back takes
+    milliseconds, so each browser test starts from the same fresh demo."""
+    if connection.vendor != "sqlite":
+        pytest.fail("the browser tests run on SQLite (scripts/run-tests unsets DATABASE_URL)")
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, **TEST_SETTINGS):
+        connection.ensure_connection()
+        empty = sqlite3.connect(":memory:")
+        connection.connection.backup(empty)
+        pantin, second = load()
+        cache.clear()
+        snapshot = sqlite3.connect(":memory:")
+        connection.connection.backup(snapshot)
+        # Put the empty database back: a test without the demo starts as it always did.
+        empty.backup(connection.connection)
+        empty.close()
+    yield snapshot, media, (pantin.pk, second.pk)
+    snapshot.close()
+
+
 @pytest.fixture
-def demo(transactional_db: None) -> dict[str, Any]:
+def demo(
+    transactional_db: None,
+    _demo_snapshot: tuple[sqlite3.Connection, Path, tuple[int, int]],
+    settings: Any,
+) -> dict[str, Any]:
     """The demo data set: Pantin and Le Pré-Saint-Gervais, with their documented logins."""
-    pantin, second = load()
+    snapshot, media, (pantin_pk, second_pk) = _demo_snapshot
+    connection.ensure_connection()
+    snapshot.backup(connection.connection)
+    # The demo's files (letters, documents) are copied into this test's own media folder.
+    shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
     cache.clear()
-    return {"pantin": pantin, "second": second}
+    return {
+        "pantin": Territory.objects.get(pk=pantin_pk),
+        "second": Territory.objects.get(pk=second_pk),
+    }

@@ -316,6 +316,7 @@ def test_limits_and_unreadable_files_are_refused_with_a_french_message(
     assert not Measurement.objects.exists()
 
 
+@pytest.mark.runs_long
 def test_5000_rows_are_accepted(plan, coordinator, client_for):
     start = date(2010, 1, 1)
     lines = [
