@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "community_service": FOUNDATION | {"people", "letters"},
     "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
     "observatory": FOUNDATION
-    | {"governance", "people", "followups", "strategy", "community_service"},
+    | {"governance", "people", "followups", "strategy", "community_service", "technical_issues"},
     "field": FOUNDATION,
     # Technical issues are raised from the daily log (field) and give indicator sources to
     # the action sheets (strategy.sources only).

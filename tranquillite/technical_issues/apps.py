@@ -49,6 +49,42 @@ class TechnicalIssuesConfig(AppConfig):
         )
         register(
             NavigationItem(
+                "observatory",
+                _("Technical issues: figures"),
+                "observatory:technical_issues",
+                "technical_issues.oversee_issues",
+                30,
+            )
+        )
+        # Indicator sources for the action sheets: whole-territory totals over a period.
+        from tranquillite.strategy import sources
+        from tranquillite.technical_issues import figures
+
+        for key, label, unit, compute in (
+            (
+                "raised",
+                _("Technical issues raised (whole territory)"),
+                _("issues"),
+                figures.issues_raised,
+            ),
+            (
+                "fixed",
+                _("Technical issues fixed (whole territory)"),
+                _("issues"),
+                figures.issues_fixed,
+            ),
+            (
+                "median_days_to_fix",
+                _("Technical issues: median days to fix (whole territory)"),
+                _("days"),
+                figures.median_days_to_fix,
+            ),
+        ):
+            sources.register(
+                sources.IndicatorSource(f"technical_issues.{key}", label, unit, compute=compute)
+            )
+        register(
+            NavigationItem(
                 "field",
                 _("Issue routing"),
                 "technical_issues:rules",
