@@ -124,3 +124,4 @@ def test_my_reports_lists_without_n_plus_one(setup, client_for, django_assert_ma
     with django_assert_max_num_queries(12):
         page = client.get(reverse("technical_issues:mine"))
     assert page.content.decode().count("VT-") == 8
+    assert "Aucun signalement" not in page.content.decode()

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.models import Organisation
@@ -291,7 +292,7 @@ class TechnicalIssue(PublicIdModel, TerritoryScopedModel):
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Incremented at each re-routing: a signed link sent to the previous organisation dies.
     routing_round = models.PositiveSmallIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TechnicalIssueQuerySet.as_manager()
@@ -322,8 +323,6 @@ class TechnicalIssue(PublicIdModel, TerritoryScopedModel):
 
     @property
     def is_late(self) -> bool:
-        from django.utils import timezone
-
         return self.is_open and self.due_at < timezone.now()
 
 
@@ -347,7 +346,7 @@ class IssueEvent(TerritoryScopedModel):
     )
     via_link = models.BooleanField(default=False)
     text = models.CharField(_("text"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = IssueEventQuerySet.as_manager()
 

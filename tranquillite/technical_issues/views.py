@@ -6,6 +6,7 @@ is a 404."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,6 +46,9 @@ from tranquillite.technical_issues.models import (
 )
 
 LIST_LIMIT = 200
+# "My reports" on the phone: every open report, and those closed lately (the status change).
+RECENTLY_CLOSED_DAYS = 30
+RECENTLY_CLOSED_SHOWN = 30
 
 
 def _form_errors(form: Any, error: ValidationError) -> None:
@@ -134,8 +139,21 @@ def raise_issue(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The reporter's list on the phone: what he and his teams raised, with its status."""
     territory = current_territory(request)
-    reports = list(selectors.my_reports(request.user, territory)[:LIST_LIMIT])
-    return render(request, "technical_issues/mine.html", {"issues": reports})
+    reports = selectors.my_reports(request.user, territory)
+    since = timezone.now() - timedelta(days=RECENTLY_CLOSED_DAYS)
+    return render(
+        request,
+        "technical_issues/mine.html",
+        {
+            "open_issues": list(reports.filter(status__in=OPEN_STATUSES)[:LIST_LIMIT]),
+            "closed_issues": list(
+                reports.filter(status__in=CLOSED_STATUSES, closed_at__gte=since).order_by(
+                    "-closed_at", "-pk"
+                )[:RECENTLY_CLOSED_SHOWN]
+            ),
+            "recent_days": RECENTLY_CLOSED_DAYS,
+        },
+    )
 
 
 # --- The fixer's queue --------------------------------------------------------------------------
@@ -175,8 +193,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Every issue of the territory, which rule routed it; filters by organisation, status
     and lateness."""
-    from django.utils import timezone
-
     territory = current_territory(request)
     issues = selectors.issues(request.user, territory).select_related(*selectors.LIST_RELATED)
     organisations = list(selectors.organisations_of(territory))
