@@ -48,7 +48,7 @@ from tranquillite.technical_issues.models import (
 LIST_LIMIT = 200
 # "My reports" on the phone: every open report, and those closed lately (the status change).
 RECENTLY_CLOSED_DAYS = 30
-RECENTLY_CLOSED_SHOWN = 30
+RECENTLY_CLOSED_SHOWN = 10
 
 
 def _form_errors(form: Any, error: ValidationError) -> None:
