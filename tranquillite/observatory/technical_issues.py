@@ -29,7 +29,7 @@ from tranquillite.core.http import current_territory
 from tranquillite.core.models import Territory
 from tranquillite.core.spreadsheets import defuse_formula, fill_table
 from tranquillite.observatory.suppression import SMALL, THRESHOLD, WITHHELD, Cell, protect_columns
-from tranquillite.technical_issues.figures import DIMENSIONS, Group, groups, percentile
+from tranquillite.technical_issues.figures import DIMENSIONS, Group, groups_by, percentile
 from tranquillite.technical_issues.models import TechnicalIssue
 
 RIGHT = "technical_issues.oversee_issues"
@@ -72,17 +72,20 @@ def _times(group: Group) -> list[str]:
     ]
 
 
-def table(territory: Territory, year: int, dimension: str) -> Table:
+def tables(territory: Territory, year: int) -> list[Table]:
     start = timezone.make_aware(datetime.combine(datetime(year, 1, 1).date(), time(0)))
     end = timezone.make_aware(datetime.combine(datetime(year + 1, 1, 1).date(), time(0)))
-    found = groups(territory, start, end, dimension)
-    counts = [[g.raised, g.fixed, g.refused, g.open_late] for g in found]
-    protected, totals = protect_columns(counts) if counts else ([], [])
-    rows = [
-        Row(group.label, cells, _times(group))
-        for group, cells in zip(found, protected, strict=True)
-    ]
-    return Table(dimension, str(DIMENSION_LABELS[dimension]), rows, totals)
+    found = groups_by(territory, start, end)
+    out = []
+    for dimension in DIMENSIONS:
+        counts = [[g.raised, g.fixed, g.refused, g.open_late] for g in found[dimension]]
+        protected, totals = protect_columns(counts) if counts else ([], [])
+        rows = [
+            Row(group.label, cells, _times(group))
+            for group, cells in zip(found[dimension], protected, strict=True)
+        ]
+        out.append(Table(dimension, str(DIMENSION_LABELS[dimension]), rows, totals))
+    return out
 
 
 def headers() -> list[str]:
@@ -140,7 +143,7 @@ def _page(
         {
             "form": form,
             "year": year,
-            "tables": [table(territory, year, dimension) for dimension in DIMENSIONS],
+            "tables": tables(territory, year),
             "headers": headers(),
             "export_form": export_form or ExportForm(initial={"year": year}, years=years),
             "small": SMALL,
@@ -160,9 +163,9 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     return _page(request, year, form)
 
 
-def _rows(tables: list[Table]) -> list[list[str]]:
+def _rows(found: list[Table]) -> list[list[str]]:
     out: list[list[str]] = []
-    for each in tables:
+    for each in found:
         out.append([each.caption])
         out.append(["", *headers()])
         for row in each.rows:
@@ -184,7 +187,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     year, kind = form.cleaned_data["year"], form.cleaned_data["format"]
     # The export is traced, with its reason, before any figure leaves.
     record_access(request, AccessAction.EXPORT, reason=form.cleaned_data["reason"])
-    tables = [table(territory, year, dimension) for dimension in DIMENSIONS]
+    found = tables(territory, year)
     watermark = f"Export {timezone.localtime():%Y-%m-%d %H:%M} — {request.user.email}"  # type: ignore[union-attr]
     note = _(
         "Counts of 1 to 4 read “< 5”; “×” is withheld so that no small count can be "
@@ -197,7 +200,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
         writer.writerow([watermark])
         writer.writerow([note])
         writer.writerow([])
-        for row in _rows(tables):
+        for row in _rows(found):
             writer.writerow([defuse_formula(value) for value in row])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -208,7 +211,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
     tab = workbook.active
     assert tab is not None
     tab.title = _("Technical issues")
-    for each in tables:
+    for each in found:
         sheet = workbook.create_sheet(str(each.caption)[:31])
         fill_table(
             sheet,

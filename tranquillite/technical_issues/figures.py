@@ -53,6 +53,61 @@ def _hours(start: datetime, end: datetime | None) -> float | None:
     return None if end is None else max(0.0, (end - start).total_seconds() / 3600)
 
 
+def groups_by(
+    territory: Territory, start: datetime, end: datetime, now: datetime | None = None
+) -> dict[str, list[Group]]:
+    """Per organisation, per category and per neighbourhood, the issues raised in
+    [start, end): one query, one pass."""
+    now = now or timezone.now()
+    rows = TechnicalIssue.objects.filter(
+        territory=territory, created_at__gte=start, created_at__lt=end
+    ).values_list(
+        "organisation__name",
+        "category",
+        "neighbourhood__name",
+        "status",
+        "routed_at",
+        "acknowledged_at",
+        "closed_at",
+        "due_at",
+    )
+    found: dict[str, dict[str, Group]] = {dimension: {} for dimension in DIMENSIONS}
+    categories = dict(IssueCategory.choices)
+    for (
+        organisation,
+        category,
+        neighbourhood,
+        status,
+        routed,
+        acknowledged,
+        closed,
+        due,
+    ) in rows.iterator(chunk_size=5000):
+        to_acknowledge = _hours(routed, acknowledged)
+        to_fix = _hours(routed, closed) if status == IssueStatus.RESOLVED else None
+        late = status in OPEN_STATUSES and due < now
+        for dimension, key in zip(DIMENSIONS, (organisation, category, neighbourhood), strict=True):
+            group = found[dimension].get(key)
+            if group is None:
+                label = str(categories.get(key, key)) if dimension == "category" else key
+                group = found[dimension][key] = Group(key, label)
+            group.raised += 1
+            if to_acknowledge is not None:
+                group.to_acknowledge.append(to_acknowledge)
+            if status == IssueStatus.RESOLVED:
+                group.fixed += 1
+                if to_fix is not None:
+                    group.to_fix.append(to_fix)
+            elif status == IssueStatus.REFUSED:
+                group.refused += 1
+            elif late:
+                group.open_late += 1
+    return {
+        dimension: sorted(by_key.values(), key=lambda g: g.label)
+        for dimension, by_key in found.items()
+    }
+
+
 def groups(
     territory: Territory,
     start: datetime,
@@ -60,41 +115,10 @@ def groups(
     dimension: str,
     now: datetime | None = None,
 ) -> list[Group]:
-    """Per organisation, category or neighbourhood, the issues raised in [start, end)."""
+    """One dimension of `groups_by`."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
-    now = now or timezone.now()
-    label_field = {
-        "organisation": "organisation__name",
-        "category": "category",
-        "neighbourhood": "neighbourhood__name",
-    }[dimension]
-    rows = TechnicalIssue.objects.filter(
-        territory=territory, created_at__gte=start, created_at__lt=end
-    ).values_list(label_field, "status", "routed_at", "acknowledged_at", "closed_at", "due_at")
-    by_key: dict[str, Group] = {}
-    categories = dict(IssueCategory.choices)
-    for key, status, routed_at, acknowledged_at, closed_at, due_at in rows.iterator(
-        chunk_size=5000
-    ):
-        group = by_key.get(key)
-        if group is None:
-            label = str(categories.get(key, key)) if dimension == "category" else key
-            group = by_key[key] = Group(key, label)
-        group.raised += 1
-        acknowledged = _hours(routed_at, acknowledged_at)
-        if acknowledged is not None:
-            group.to_acknowledge.append(acknowledged)
-        if status == IssueStatus.RESOLVED:
-            group.fixed += 1
-            fixed = _hours(routed_at, closed_at)
-            if fixed is not None:
-                group.to_fix.append(fixed)
-        elif status == IssueStatus.REFUSED:
-            group.refused += 1
-        elif status in OPEN_STATUSES and due_at < now:
-            group.open_late += 1
-    return sorted(by_key.values(), key=lambda g: g.label)
+    return groups_by(territory, start, end, now)[dimension]
 
 
 # --- Indicator sources (strategy/sources.py): whole-territory totals over a period ----------
