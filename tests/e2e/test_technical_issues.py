@@ -58,3 +58,15 @@ def test_mediator_reports_landlord_fixes_mediator_sees_it(demo, new_tab, request
     expect(card).to_contain_text("Réparé")
     expect(card).to_contain_text("Ferme-porte remplacé")
     check(phone, request, "my-reports-fixed-phone")
+
+    # The coordination sees which rule routed it, the rules with their drawn areas, the figures.
+    coordination = new_tab()
+    sign_in(coordination, "coordination@pantin.test")
+    coordination.goto(f"/signalements/{issue.public_id}/")
+    expect(coordination.locator("main")).to_contain_text("Résidence des Quatre-Chemins — cour")
+    coordination.goto("/signalements/regles/")
+    expect(coordination.locator("#rules-map .leaflet-interactive").first).to_be_visible()
+    check(coordination, request, "coordination-rules")
+    coordination.goto("/observatoire/signalements/")
+    expect(coordination.locator("#table-organisation")).to_contain_text("Habitat de l'Ourcq")
+    check(coordination, request, "coordination-figures")
