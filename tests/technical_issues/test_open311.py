@@ -121,3 +121,8 @@ def test_readers_see_what_they_may_and_bad_filters_are_refused_in_french(setup, 
     from django.test import Client
 
     assert Client().get(f"{API}/requests.json").status_code in (401, 403)
+
+
+def test_one_request_with_a_bad_identifier_is_a_404(setup, client_for):
+    client = client_for(setup.coordinator)
+    assert client.get(f"{API}/requests/not-an-id.json").status_code == 404

@@ -190,10 +190,14 @@ def requests(
     return [as_request(issue) for issue in issues.order_by("-created_at")[:MAX_REQUESTS]]
 
 
-@router.get("/requests/{uuid:service_request_id}.json", response=list[RequestOut])
-def request_status(request: HttpRequest, service_request_id: UUID) -> Any:
-    """One request, as a list of one (GeoReport v2); 404 when not visible."""
-    issue = _issues(request).filter(public_id=service_request_id).first()
+@router.get("/requests/{service_request_id}.json", response=list[RequestOut])
+def request_status(request: HttpRequest, service_request_id: str) -> Any:
+    """One request, as a list of one (GeoReport v2); 404 when not visible or not an id."""
+    try:
+        public_id = UUID(service_request_id)
+    except ValueError as error:
+        raise Http404 from error
+    issue = _issues(request).filter(public_id=public_id).first()
     if issue is None:
         raise Http404
     return [as_request(issue)]
