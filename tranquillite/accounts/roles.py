@@ -115,6 +115,18 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "field.log_presence": frozenset({R.MEDIATOR, R.PARK_WARDEN}),
     # Oversee the field: every team, shift and entry of the territory; validate shifts.
     "field.oversee_field": frozenset({R.COORDINATOR, R.DIRECTOR}),
+    # Technical issues (veille technique): raise one — from a daily-log entry in the street,
+    # or directly for a partner or the city — and follow one's own (and one's team's) reports.
+    "technical_issues.raise_issue": frozenset(
+        {R.COORDINATOR, R.DIRECTOR, R.PARTNER_MEMBER, R.MEDIATOR, R.PARK_WARDEN}
+    ),
+    # Work the queue of one's organisation: acknowledge, comment, ask for information, resolve
+    # or refuse the issues routed to it, and no other (technical_issues/models.py).
+    "technical_issues.work_queue": frozenset({R.COORDINATOR, R.PARTNER_MEMBER}),
+    # Every issue of the territory, which rule routed it, the figures of who is slow.
+    "technical_issues.oversee_issues": frozenset({R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL}),
+    # Edit the routing rules, the default organisation and the deadlines; re-route an issue.
+    "technical_issues.manage_routing": frozenset({R.COORDINATOR}),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).

@@ -12,6 +12,7 @@ from ninja.throttling import UserRateThrottle
 
 from tranquillite.api import errors
 from tranquillite.api.field import router as field_router
+from tranquillite.api.open311 import router as open311_router
 
 api = NinjaAPI(
     title="Tranquillité API",
@@ -23,3 +24,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/field/", field_router)
+# Open311 GeoReport v2 for the technical issues (api/open311.py).
+api.add_router("/open311/v2/", open311_router)

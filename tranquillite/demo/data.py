@@ -507,6 +507,10 @@ def load() -> tuple[Territory, Territory]:
 
     # Four months of the mediators' and park wardens' daily log.
     demo_field.load(pantin)
+    from tranquillite.demo import technical_issues as demo_technical_issues
+
+    # A year of technical issues routed to the city's services and the two social landlords.
+    demo_technical_issues.load(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from tranquillite.observatory import views
+from tranquillite.observatory import technical_issues, views
 
 app_name = "observatory"
 
 urlpatterns = [
     path("suivis/", views.follow_up_figures, name="followups"),
     path("suivis/export/", views.follow_up_export, name="followups_export"),
+    path("signalements/", technical_issues.figures_page, name="technical_issues"),
+    path("signalements/export/", technical_issues.figures_export, name="technical_issues_export"),
 ]
