@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tranquillite.retention",
     "tranquillite.observatory",
     "tranquillite.field",
+    "tranquillite.tensions",
     "tranquillite.api",
     "tranquillite.demo",
 ]

@@ -24,6 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "observatory": FOUNDATION
     | {"governance", "people", "followups", "strategy", "community_service"},
     "field": FOUNDATION,
+    # Tension alerts: the field's teams and the council's monitoring cell.
+    "tensions": FOUNDATION | {"governance", "field"},
     # The API reads and writes the domain apps through their services; no domain app
     # imports it.
     "api": FOUNDATION | {"field"},

@@ -115,6 +115,33 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "field.log_presence": frozenset({R.MEDIATOR, R.PARK_WARDEN}),
     # Oversee the field: every team, shift and entry of the territory; validate shifts.
     "field.oversee_field": frozenset({R.COORDINATOR, R.DIRECTOR}),
+    # Tension alerts (rixes between neighbourhoods; no names). Raise, change the level, lift.
+    "tensions.manage_alerts": frozenset({R.COORDINATOR}),
+    # Read alerts: never sufficient; only the coordinator, the monitoring cell's active
+    # members, the field teams' supervisors and members working for a police force
+    # (object-level check in tensions/access.py); everyone else gets a 404.
+    "tensions.view_alerts": frozenset(
+        {
+            R.COORDINATOR,
+            R.DIRECTOR,
+            R.ELECTED_OFFICIAL,
+            R.PARTNER_MEMBER,
+            R.MEDIATOR,
+            R.PARK_WARDEN,
+        }
+    ),
+    # Log a response (team deployed, partner alerted, police informed): the coordinator, the
+    # monitoring cell's members and the field supervisors (tensions/access.py); not the police.
+    "tensions.log_responses": frozenset(
+        {
+            R.COORDINATOR,
+            R.DIRECTOR,
+            R.ELECTED_OFFICIAL,
+            R.PARTNER_MEMBER,
+            R.MEDIATOR,
+            R.PARK_WARDEN,
+        }
+    ),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).
