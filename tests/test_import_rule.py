@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "community_service": FOUNDATION | {"people", "letters"},
     "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
     "observatory": FOUNDATION
-    | {"governance", "people", "followups", "strategy", "community_service"},
+    | {"governance", "people", "followups", "strategy", "community_service", "tensions"},
     "field": FOUNDATION,
     # Tension alerts: the field's teams and the council's monitoring cell.
     "tensions": FOUNDATION | {"governance", "field"},
