@@ -56,7 +56,9 @@ def _years(request: HttpRequest) -> list[int]:
     return years_of(current_territory(request)) or [timezone.localdate().year]
 
 
-def _page(request: HttpRequest, year: int, form: YearForm, export_form: ExportForm | None) -> Any:
+def _page(
+    request: HttpRequest, year: int, form: YearForm, export_form: ExportForm | None
+) -> HttpResponse:
     return render(
         request,
         "observatory/tensions.html",

@@ -82,18 +82,18 @@ def _duration(minutes: list[int]) -> tuple[str, str]:
 
 def figures_for(territory: Territory, year: int) -> AlertFigures:
     figures = _of_year(territory, year)
-    by_level = {
+    by_level: dict[tuple[object, str], int] = {
         (row["level"], row["outcome"]): row["n"]
         for row in figures.values("level", "outcome").annotate(n=Count("pk"))
     }
     by_month: dict[tuple[object, str], int] = {}
     for raised_on, outcome in figures.values_list("raised_on", "outcome"):
         by_month[(raised_on.month, outcome)] = by_month.get((raised_on.month, outcome), 0) + 1
-    by_neighbourhood = {
+    by_neighbourhood: dict[tuple[object, str], int] = {
         (row["neighbourhoods__name"], row["outcome"]): row["n"]
         for row in figures.values("neighbourhoods__name", "outcome").annotate(n=Count("pk"))
     }
-    names = sorted({name for name, _o in by_neighbourhood if name})
+    names = sorted({str(name) for name, _o in by_neighbourhood if name})
     tables = [
         _table(
             "level",
@@ -113,19 +113,20 @@ def figures_for(territory: Territory, year: int) -> AlertFigures:
             "neighbourhood",
             _("Neighbourhoods involved, by outcome (an alert involves two or more)"),
             _("Neighbourhood"),
-            [(name, name) for name in names],
+            [(name, str(name)) for name in names],
             by_neighbourhood,
         ),
     ]
     minutes: dict[str, list[int]] = {}
-    for level, spent in figures.values_list("level", "minutes_to_lift"):
-        minutes.setdefault(level, []).append(spent)
+    for level, lift_minutes in figures.values_list("level", "minutes_to_lift"):
+        minutes.setdefault(level, []).append(lift_minutes)
     every = [m for spent in minutes.values() for m in spent]
     durations = []
-    for label, spent in [
+    groups: list[tuple[str, list[int]]] = [
         *[(str(lv.label), minutes.get(lv.value, [])) for lv in Level],
         (_("All levels"), every),
-    ]:
+    ]
+    for label, spent in groups:
         median, p90 = _duration(spent)
         durations.append((label, primary(len(spent)).shown, median, p90))
     total = primary(len(every))
