@@ -355,3 +355,25 @@ def test_the_files_the_readme_names_are_what_it_says(db):
     archived = files["ACC-2026-0001"]
     assert archived.body.name == "Groupe Bailleurs" and archived.closed_on is not None
     assert archived.destroy_on <= late_2026.date() + timedelta(days=30)
+
+
+def test_two_tension_episodes_with_their_responses(demo):
+    from tranquillite.tensions.mail import cell_recipients
+    from tranquillite.tensions.models import AlertFigure, TensionAlert
+
+    pantin, second = demo
+    alerts = list(TensionAlert.objects.filter(territory=pantin).order_by("raised_at"))
+    assert [(a.highest_level, a.outcome) for a in alerts] == [
+        ("tension", "no_violence"),
+        ("imminent_risk", "moved"),
+    ]
+    assert all(a.responses.count() >= 4 for a in alerts)
+    assert AlertFigure.objects.filter(territory=pantin).count() == 2
+    assert "astreinte-prevention@pantin.test" in cell_recipients(pantin)
+    assert not TensionAlert.objects.filter(territory=second).exists()
+    coordinator = User.objects.get(email="coordination@pantin.test")
+    police = User.objects.get(email="police@pantin.test")
+    cpip = User.objects.get(email="cpip@pantin.test")
+    assert TensionAlert.objects.visible_to(police).count() == 2
+    assert TensionAlert.objects.visible_to(coordinator).count() == 2
+    assert not TensionAlert.objects.visible_to(cpip).exists()

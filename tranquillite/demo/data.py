@@ -507,6 +507,10 @@ def load() -> tuple[Territory, Territory]:
 
     # Four months of the mediators' and park wardens' daily log.
     demo_field.load(pantin)
+    from tranquillite.demo import tensions as demo_tensions
+
+    # The monitoring cell and two past tension episodes with their responses.
+    demo_tensions.load(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",
