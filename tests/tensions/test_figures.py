@@ -41,24 +41,24 @@ def test_figures_by_level_outcome_month_neighbourhood_and_time(setup):
     year = timezone.localdate().year
     figures = figures_for(setup.territory, year)
     key = dict(figures.key_figures)
-    assert key["Alerts lifted"] == "7"
-    assert key["Ended without violence"] == "6"
-    assert key["Share ended without violence"] == "86 %"
+    assert key["Alertes levées"] == "7"
+    assert key["Terminée sans violence"] == "6"
+    assert key["Part terminée sans violence"] == "86 %"
     tables = {table.key: table for table in figures.tables}
     level_rows = {row.label: [c.shown for c in row.cells] for row in tables["level"].rows}
     # Columns: no violence, violence, moved, unfounded. A 1 is "< 5"; in its column
     # the total would give it away, so another cell of the column is withheld.
     assert level_rows["Tension"][0] == "6"
-    assert level_rows["Imminent risk"][1] == "< 5"
+    assert level_rows["Risque imminent"][1] == "< 5"
     month = timezone.localdate().month
     month_row = tables["month"].rows[month - 1]
     assert month_row.cells[0].shown == "6"
     assert sum(len(t.rows) for t in [tables["neighbourhood"]]) == 3
     durations = {label: (count, median, p90) for label, count, median, p90 in figures.durations}
     assert durations["Tension"] == ("6", "3,5", "5,5")
-    assert durations["Imminent risk"] == ("< 5", "< 5", "< 5")
+    assert durations["Risque imminent"] == ("< 5", "< 5", "< 5")
     # Nothing here can name anyone: the figures hold no description.
-    assert "Rumeur" not in str(figures)
+    assert "affrontement" not in str(figures)
 
 
 def test_indicator_sources_withhold_small_counts(setup):
@@ -86,7 +86,7 @@ def test_figures_page_and_export(setup, client_for):
         lifted(setup, "no_violence")
     client = client_for(setup.coordinator)
     page = client.get(reverse("observatory:alerts"))
-    assert page.status_code == 200 and "Alerts lifted" in page.content.decode()
+    assert page.status_code == 200 and "Alertes levées" in page.content.decode()
     assert client_for(setup.cell_member).get(reverse("observatory:alerts")).status_code == 403
     year = timezone.localdate().year
     refused = client.post(reverse("observatory:alerts_export"), {"year": year, "format": "csv"})
@@ -99,7 +99,7 @@ def test_figures_page_and_export(setup, client_for):
     assert [row.action for row in captured.rows] == [AccessAction.EXPORT]
     assert captured.rows[0].reason == "Comité de suivi"
     rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
-    assert rows[0][0].startswith("Export") and ["Alerts lifted", "5"] in rows
+    assert rows[0][0].startswith("Export") and ["Alertes levées", "5"] in rows
     response = client.post(
         reverse("observatory:alerts_export"),
         {"year": year, "format": "xlsx", "reason": "Comité de suivi"},

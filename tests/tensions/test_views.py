@@ -81,7 +81,7 @@ def test_board_lists_and_logs_in_few_queries(setup, client_for):
         response = client.get(reverse("tensions:board"))
     assert response.status_code == 200
     assert response.content.decode().count("Courtillières, Quatre-Chemins") >= 5
-    assert "Raise the alert" not in response.content.decode()
+    assert "Déclencher l&#x27;alerte" not in response.content.decode()
     assert len(queries) <= 15
     six = len(queries)
     for _ in range(10):
@@ -122,7 +122,7 @@ def test_coordinator_raises_and_lifts_through_the_pages(setup, client_for):
         },
     )
     assert refused.status_code == 422
-    assert "at least two" in refused.content.decode() or "au moins deux" in refused.content.decode()
+    assert "au moins deux quartiers" in refused.content.decode()
     assert "Rumeurs" in refused.content.decode()  # nothing typed is lost
     response = client.post(
         reverse("tensions:raise"),
@@ -166,7 +166,7 @@ def test_cell_member_responds_but_may_not_lift(setup, client_for):
     alert = raise_one(setup)
     client = client_for(setup.cell_member)
     page = client.get(reverse("tensions:detail", args=[alert.public_id])).content.decode()
-    assert "Log the response" in page and "Lift the alert" not in page
+    assert "Noter la réponse" in page and "Lever l&#x27;alerte" not in page
     response = client.post(
         reverse("tensions:respond", args=[alert.public_id]),
         {"kind": "police_informed", "note": "Commissariat prévenu"},
@@ -181,7 +181,7 @@ def test_cell_member_responds_but_may_not_lift(setup, client_for):
     )
     police = client_for(setup.police)
     page = police.get(reverse("tensions:detail", args=[alert.public_id])).content.decode()
-    assert "Commissariat prévenu" in page and "Log the response" not in page
+    assert "Commissariat prévenu" in page and "Noter la réponse" not in page
 
 
 def test_history_filters(setup, client_for):
@@ -193,7 +193,7 @@ def test_history_filters(setup, client_for):
     client = client_for(setup.coordinator)
     with assert_access_logged((AccessAction.LIST, second), (AccessAction.LIST, first)):
         page = client.get(reverse("tensions:history")).content.decode()
-    assert page.count("<strong>Ended with") == 2 and page.count("<strong>Ended with violence") == 1
+    assert page.count("<strong>Terminée") == 2 and page.count("<strong>Terminée avec") == 1
     page = client.get(
         reverse("tensions:history"), {"quartier": str(setup.c.public_id)}
     ).content.decode()
@@ -207,5 +207,5 @@ def test_history_filters(setup, client_for):
 def test_map_is_neighbourhood_level(setup, client_for):
     raise_one(setup, level="imminent_risk")
     page = client_for(setup.police).get(reverse("tensions:map")).content.decode()
-    assert "Quatre-Chemins: 1 active alert (Imminent risk)" in page
-    assert "Rumeur" not in page  # no description on the map
+    assert "Quatre-Chemins : 1 alerte en cours (Risque imminent)" in page
+    assert "affrontement" not in page  # no description on the map
