@@ -1288,6 +1288,8 @@ class FollowUpData:
                 "reoffended_12_months",
                 "outcome",
                 "closed",
+                "review_6_months_early",
+                "review_12_months_early",
             ],
         )
         mails = Rows(
@@ -1374,6 +1376,8 @@ class FollowUpData:
                 s["reoffended_12_months"],
                 s["outcome"],
                 s["closed"],
+                False,
+                False,
             )
             for sent_on, guardian, kind, second in f.letters:
                 letters.append((sent_on, t, f, guardian, kind, second))

@@ -65,6 +65,7 @@ from benchmarks.scenarios import (
     setup_django,
 )
 from benchmarks.strategy import StrategyData
+from benchmarks.tensions import write_alerts
 
 BATCH = 5_000
 NEIGHBOURHOODS_PER_TERRITORY = 10
@@ -691,6 +692,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measurement-years", type=int, help="of monthly measurements")
     parser.add_argument("--persons", type=int, help="people in all (followed or not)")
     parser.add_argument("--follow-ups", type=int, help="follow-up files in all")
+    parser.add_argument("--alerts", type=int, help="tension alerts in all")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
@@ -713,6 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "persons": args.persons if args.persons is not None else scenario.persons,
         "follow_ups": args.follow_ups if args.follow_ups is not None else scenario.follow_ups,
+        "alerts": args.alerts if args.alerts is not None else scenario.alerts,
     }
 
     setup_django()
@@ -758,7 +761,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{sizes['persons']:,} people and {sizes['follow_ups']:,} follow-ups",
         flush=True,
     )
-    generator = Generator(**sizes, seed=args.seed)
+    n_alerts = sizes["alerts"]
+    generator = Generator(**{k: v for k, v in sizes.items() if k != "alerts"}, seed=args.seed)
     clock = Stopwatch()
     with transaction.atomic():
         generator.territories()
@@ -815,6 +819,18 @@ def main(argv: list[str] | None = None) -> int:
         "steps (write)",
         f"{files['events']:,} rows ({files['events'] / max(clock.running, 0.01):,.0f} rows/s)",
     )
+    alerts = write_alerts(
+        rng=generator.rng,
+        now=generator.now,
+        territory_ids=generator.territory_ids,
+        coordinators=generator.coordinators,
+        alerts=n_alerts,
+    )
+    clock.lap(
+        "tension alerts",
+        f"{alerts['alerts']:,} alerts, {alerts['responses']:,} responses, "
+        f"{alerts['figures']:,} figures",
+    )
     with transaction.atomic():
         generator.access_log()
     clock.lap("access log", f"{sizes['access_rows']:,} rows")
@@ -831,6 +847,7 @@ def main(argv: list[str] | None = None) -> int:
             "council": council,
             "strategy": written,
             "follow_ups": {**people, **files, **follow_ups.summary()},
+            "tensions": alerts,
             "seconds": {**clock.stages, "total": clock.total},
         },
         timeout=None,

@@ -312,7 +312,16 @@ class Council:
         self.signatures = Rows(CharterSignature, ["territory", "member", "charter", "signed_at"])
         self.meetings = Rows(
             Meeting,
-            ["territory", "public_id", "body", "starts_at", "place", "status", "minutes_summary"],
+            [
+                "territory",
+                "public_id",
+                "body",
+                "starts_at",
+                "place",
+                "status",
+                "minutes_summary",
+                "cancellation_reason",
+            ],
             first_free_id(Meeting),
         )
         self.items = Rows(
@@ -480,6 +489,7 @@ class Council:
                 rng.choice(PLACES) if rng.random() < 0.2 else place,
                 status,
                 summary,
+                "",
             )
             # Agenda: 5 items; on a nominative body, 2–4 confidential cases.
             n_cases = rng.randint(2, 4) if nominative else 0

@@ -54,6 +54,7 @@ from benchmarks.scenarios import (
     Scenario,
     setup_django,
 )
+from benchmarks.tensions import tension_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 # Who the runner signs in as (all of the benchmark territory).
@@ -180,6 +181,7 @@ def pages_for(territory: Any) -> list[Page]:
         *council_pages(territory),
         *strategy_pages(territory),
         *followup_pages(territory),
+        *tension_pages(territory, Page),
     ]
 
 

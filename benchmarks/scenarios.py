@@ -105,6 +105,8 @@ class Scenario:
     # People (followed or not) and follow-up files, in all.
     persons: int = 1_000_000
     follow_ups: int = 200_000
+    # Tension alerts in all (issue 10: 50,000 across the territories, over ten years).
+    alerts: int = 50_000
     target: Target = field(default_factory=Target)
     # Pages with a target of their own (page name -> target); the others use `target`.
     page_targets: dict[str, Target] = field(default_factory=lambda: dict(PAGE_TARGETS))
@@ -136,6 +138,7 @@ class Scenario:
             "measurement_years": self.measurement_years,
             "persons": self.persons,
             "follow_ups": self.follow_ups,
+            "alerts": self.alerts,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -177,6 +180,7 @@ SCENARIOS: dict[str, Scenario] = {
             measurement_years=2,
             persons=2_000,
             follow_ups=500,
+            alerts=500,
         ),
     ]
 }

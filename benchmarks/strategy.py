@@ -357,6 +357,7 @@ class StrategyData:
                 "status",
                 "progress",
                 "next_review_on",
+                "withdrawal_reason",
             ],
             first_free_id(ActionSheet),
         )
@@ -575,6 +576,7 @@ class StrategyData:
             status,
             progress,
             next_review_after(day, status, decision) if day else None,
+            "",
         )
         for neighbourhood in neighbourhoods:
             self.sheet_neighbourhoods.add(sheet_id, neighbourhood)

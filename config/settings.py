@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tranquillite.observatory",
     "tranquillite.field",
     "tranquillite.technical_issues",
+    "tranquillite.tensions",
     "tranquillite.api",
     "tranquillite.demo",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("observatoire/", include("tranquillite.observatory.urls")),
     path("terrain/", include("tranquillite.field.urls")),
     path("signalements/", include("tranquillite.technical_issues.urls")),
+    path("alertes/", include("tranquillite.tensions.urls")),
     path("api/v1/", api.urls),
     # The field web app's manifest and service worker, at the root so that the worker's
     # scope covers the field pages.

@@ -298,3 +298,25 @@ def test_the_meeting_of_the_groupe_mineurs_names_real_files(demo):
     assert second.case_worker.email == "police@pantin.test"
     texts = " ".join(meeting.decisions.values_list("text", flat=True))
     assert all(number in texts for number in numbers)
+
+
+def test_two_tension_episodes_with_their_responses(demo):
+    from tranquillite.tensions.mail import cell_recipients
+    from tranquillite.tensions.models import AlertFigure, TensionAlert
+
+    pantin, second = demo
+    alerts = list(TensionAlert.objects.filter(territory=pantin).order_by("raised_at"))
+    assert [(a.highest_level, a.outcome) for a in alerts] == [
+        ("tension", "no_violence"),
+        ("imminent_risk", "moved"),
+    ]
+    assert all(a.responses.count() >= 4 for a in alerts)
+    assert AlertFigure.objects.filter(territory=pantin).count() == 2
+    assert "astreinte-prevention@pantin.test" in cell_recipients(pantin)
+    assert not TensionAlert.objects.filter(territory=second).exists()
+    coordinator = User.objects.get(email="coordination@pantin.test")
+    police = User.objects.get(email="police@pantin.test")
+    cpip = User.objects.get(email="cpip@pantin.test")
+    assert TensionAlert.objects.visible_to(police).count() == 2
+    assert TensionAlert.objects.visible_to(coordinator).count() == 2
+    assert not TensionAlert.objects.visible_to(cpip).exists()

@@ -22,11 +22,21 @@ ALLOWED: dict[str, set[str]] = {
     "community_service": FOUNDATION | {"people", "letters"},
     "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
     "observatory": FOUNDATION
-    | {"governance", "people", "followups", "strategy", "community_service", "technical_issues"},
+    | {
+        "governance",
+        "people",
+        "followups",
+        "strategy",
+        "community_service",
+        "technical_issues",
+        "tensions",
+    },
     "field": FOUNDATION,
     # Technical issues are raised from the daily log (field) and give indicator sources to
     # the action sheets (strategy.sources only).
     "technical_issues": FOUNDATION | {"field", "strategy"},
+    # Tension alerts: the field's teams and the council's monitoring cell.
+    "tensions": FOUNDATION | {"governance", "field"},
     # The API reads and writes the domain apps through their services; no domain app
     # imports it.
     "api": FOUNDATION | {"field", "technical_issues"},

@@ -28,6 +28,11 @@ _MFA_EXEMPT_PREFIXES = ("/static/", "/healthz/", "/compte/", "/i18n/", "/theme.c
 # Pages open to everyone (the strategy's public summary): a signed-in visitor's session rules
 # do not apply there; the page shows nothing a session would open.
 _PUBLIC_PREFIX = "/public/"
+# A page's background poll (the live banners of base.html send this header): it must not keep
+# an idle session alive, and once the session has expired it gets 286, which stops htmx's
+# polling, instead of the sign-in page swapped into the banner.
+BACKGROUND_POLL_HEADER = "X-Tranquillite-Poll"
+HTMX_STOP_POLLING = 286
 
 
 class SessionLifetimeMiddleware:
@@ -45,13 +50,16 @@ class SessionLifetimeMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN_AT, now)
             idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
             too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            background = request.headers.get(BACKGROUND_POLL_HEADER) == "1"
             if idle or too_long:
                 logout(request)
+                if background:
+                    return HttpResponse(status=HTMX_STOP_POLLING)
                 messages.info(request, _("Your session has expired. Please sign in again."))
                 query = urlencode({"next": request.get_full_path()})
                 return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
             # Written at most once a minute: a session write per page would cost three queries.
-            if (
+            if not background and (
                 now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS
                 or SESSION_LAST_SEEN_AT not in request.session
             ):

@@ -127,6 +127,33 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "technical_issues.oversee_issues": frozenset({R.COORDINATOR, R.DIRECTOR, R.ELECTED_OFFICIAL}),
     # Edit the routing rules, the default organisation and the deadlines; re-route an issue.
     "technical_issues.manage_routing": frozenset({R.COORDINATOR}),
+    # Tension alerts (rixes between neighbourhoods; no names). Raise, change the level, lift.
+    "tensions.manage_alerts": frozenset({R.COORDINATOR}),
+    # Read alerts: never sufficient; only the coordinator, the monitoring cell's active
+    # members, the field teams' supervisors and members working for a police force
+    # (object-level check in tensions/access.py); everyone else gets a 404.
+    "tensions.view_alerts": frozenset(
+        {
+            R.COORDINATOR,
+            R.DIRECTOR,
+            R.ELECTED_OFFICIAL,
+            R.PARTNER_MEMBER,
+            R.MEDIATOR,
+            R.PARK_WARDEN,
+        }
+    ),
+    # Log a response (team deployed, partner alerted, police informed): the coordinator, the
+    # monitoring cell's members and the field supervisors (tensions/access.py); not the police.
+    "tensions.log_responses": frozenset(
+        {
+            R.COORDINATOR,
+            R.DIRECTOR,
+            R.ELECTED_OFFICIAL,
+            R.PARTNER_MEMBER,
+            R.MEDIATOR,
+            R.PARK_WARDEN,
+        }
+    ),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from tranquillite.core.navigation import navigation_for
+from tranquillite.core.navigation import live_banners_for, navigation_for
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -16,6 +16,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "current_territory": territory,
         "my_territories": getattr(request, "territories", []),
         "navigation": SimpleLazyObject(lambda: navigation_for(request)),
+        "live_banners": SimpleLazyObject(lambda: live_banners_for(request)),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }

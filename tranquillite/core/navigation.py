@@ -106,3 +106,32 @@ def home_figures_for(request: HttpRequest) -> list[HomeFigure]:
     for source in _figure_sources:
         figures.extend(source(request.user, territory))
     return figures
+
+
+# --- Live banners ------------------------------------------------------------------------------
+# A module may show something on every page of the shell that changes without a reload (the
+# active tension alerts): base.html polls each registered fragment with htmx, only for users
+# holding its right in the current territory. The fragment decides what the user may see.
+
+
+@dataclass(frozen=True)
+class LiveBanner:
+    url_name: str
+    right: str
+
+
+_banners: list[LiveBanner] = []
+
+
+def register_live_banner(url_name: str, right: str) -> None:
+    banner = LiveBanner(url_name, right)
+    if banner not in _banners:
+        _banners.append(banner)
+
+
+def live_banners_for(request: HttpRequest) -> list[str]:
+    territory = getattr(request, "territory", None)
+    user = request.user
+    if territory is None or not user.is_authenticated:
+        return []
+    return [reverse(b.url_name) for b in _banners if user.has_perm(b.right, territory)]

@@ -511,6 +511,10 @@ def load() -> tuple[Territory, Territory]:
 
     # A year of technical issues routed to the city's services and the two social landlords.
     demo_technical_issues.load(pantin)
+    from tranquillite.demo import tensions as demo_tensions
+
+    # The monitoring cell and two past tension episodes with their responses.
+    demo_tensions.load(pantin)
 
     second = _territory(
         slug="pre-saint-gervais",

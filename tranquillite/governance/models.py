@@ -24,6 +24,8 @@ class BodyKind(models.TextChoices):
     MONITORING_COMMITTEE = "monitoring_committee", _("Monitoring committee")
     WORKING_GROUP = "working_group", _("Working group")
     FAMILY_COUNCIL = "family_council", _("Family council (CDDF)")
+    # Told at once of tension alerts (tranquillite/tensions); sees no nominative case.
+    MONITORING_CELL = "monitoring_cell", _("Monitoring cell (cellule de veille)")
 
 
 # Only these may ever handle nominative cases; plenary and committees see aggregates only.

@@ -11,7 +11,7 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self) -> None:
         from tranquillite.core.navigation import NavigationItem, register
-        from tranquillite.observatory import community_service, followups
+        from tranquillite.observatory import community_service, followups, tensions
         from tranquillite.strategy import sources
 
         register(
@@ -21,6 +21,15 @@ class ObservatoryConfig(AppConfig):
                 "observatory:followups",
                 "observatory.view_statistics",
                 10,
+            )
+        )
+        register(
+            NavigationItem(
+                "observatory",
+                _("Tension alert figures"),
+                "observatory:alerts",
+                "observatory.view_statistics",
+                30,
             )
         )
         # Indicator sources for the action sheets (strategy/sources.py). By referral cohort:
@@ -110,4 +119,28 @@ class ObservatoryConfig(AppConfig):
         ):
             sources.register(
                 sources.IndicatorSource(f"community_service.{key}", label, unit, compute=compute)
+            )
+        # Tension alerts: lifted alerts by the month they were raised (tensions.AlertFigure).
+        for key, label, unit, compute in (
+            (
+                "alerts_lifted",
+                _("Tension alerts lifted, by month raised (whole territory)"),
+                _("alerts"),
+                tensions.alerts_lifted,
+            ),
+            (
+                "alerts_without_violence",
+                _("Tension alerts ended without violence (whole territory)"),
+                _("alerts"),
+                tensions.alerts_without_violence,
+            ),
+            (
+                "share_without_violence",
+                _("Share of tension alerts ended without violence (whole territory)"),
+                _("%"),
+                tensions.share_without_violence,
+            ),
+        ):
+            sources.register(
+                sources.IndicatorSource(f"tensions.{key}", label, unit, compute=compute)
             )

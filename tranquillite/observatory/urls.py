@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tranquillite.observatory import technical_issues, views
+from tranquillite.observatory import technical_issues, tension_views, views
 
 app_name = "observatory"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("suivis/export/", views.follow_up_export, name="followups_export"),
     path("signalements/", technical_issues.figures_page, name="technical_issues"),
     path("signalements/export/", technical_issues.figures_export, name="technical_issues_export"),
+    path("alertes/", tension_views.alert_figures, name="alerts"),
+    path("alertes/export/", tension_views.alert_export, name="alerts_export"),
 ]
