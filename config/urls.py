@@ -25,6 +25,7 @@ urlpatterns = [
     path("observatoire/", include("tranquillite.observatory.urls")),
     path("terrain/", include("tranquillite.field.urls")),
     path("api/v1/", api.urls),
+    path("api/jetons/", include("tranquillite.api.web_urls")),
     # The field web app's manifest and service worker, at the root so that the worker's
     # scope covers the field pages.
     path("manifest.webmanifest", field_views.manifest, name="field_manifest"),

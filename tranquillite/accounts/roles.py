@@ -115,6 +115,11 @@ RIGHTS: dict[str, frozenset[Role]] = {
     "field.log_presence": frozenset({R.MEDIATOR, R.PARK_WARDEN}),
     # Oversee the field: every team, shift and entry of the territory; validate shifts.
     "field.oversee_field": frozenset({R.COORDINATOR, R.DIRECTOR}),
+    # Hold per-account API tokens (a partner's application calling the API in the holder's
+    # name, in one territory, with the holder's rights: api/models.py).
+    "api.hold_tokens": frozenset({R.COORDINATOR, R.DIRECTOR, R.PARTNER_MEMBER}),
+    # See and revoke every API token of the territory.
+    "api.manage_tokens": frozenset({R.COORDINATOR}),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).
