@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "community_service": FOUNDATION | {"people", "letters"},
     "retention": FOUNDATION | {"governance", "people", "letters", "followups", "community_service"},
     "observatory": FOUNDATION
-    | {"governance", "people", "followups", "strategy", "community_service"},
+    | {"governance", "people", "followups", "strategy", "community_service", "field"},
     "field": FOUNDATION,
     # The API reads and writes the domain apps through their services; no domain app
     # imports it.
