@@ -32,6 +32,41 @@ def supervised_teams(user: Any, territory: Territory, *, oversees: bool) -> Quer
     return teams if oversees else teams.filter(supervisor=user)
 
 
+def field_staff(territory: Territory) -> QuerySet[Any]:
+    """The territory's mediators and park wardens (active accounts and memberships): who may
+    be a team's member or supervisor. Names of colleagues, for the management pages only."""
+    from tranquillite.accounts.models import Membership, User
+    from tranquillite.accounts.roles import RIGHTS
+
+    staff = Membership.objects.filter(
+        territory=territory, is_active=True, role__in=RIGHTS["field.log_presence"]
+    ).values("user_id")
+    return User.objects.filter(pk__in=staff, is_active=True).order_by("last_name", "first_name")
+
+
+def managed_teams(user: Any, territory: Territory) -> QuerySet[Team]:
+    """Every team of the territory, active or not, for whoever oversees the field."""
+    return (
+        Team.objects.visible_to(user)
+        .in_territory(territory)
+        .select_related("supervisor")
+        .annotate(members_count=Count("memberships", filter=Q(memberships__is_active=True)))
+        .order_by("-is_active", "name")
+    )
+
+
+def planned_shifts(user: Any, territory: Territory, teams: list[Team], since: date) -> Any:
+    """The shifts planned from `since` on for these teams, with their members."""
+    return (
+        Shift.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(team__in=teams, date__gte=since)
+        .select_related("team", "sector")
+        .prefetch_related("members")
+        .order_by("date", "planned_start")
+    )
+
+
 def sectors_of(territory: Territory) -> QuerySet[Sector]:
     # Sectors are the territory's places, not personal data: every field agent picks one.
     return Sector.objects.in_territory(territory).filter(is_active=True)
