@@ -178,3 +178,18 @@ def test_the_tokens_page(world, territory, coordinator, client_for, django_asser
     refused = director.post("/api/jetons/", {"name": "", "days": "9999"})
     assert refused.status_code == 400
     assert json.dumps(list(refused.context["form"].errors)) == json.dumps(["name", "days"])
+
+
+def test_the_change_history_records_the_token_without_its_digest(world, territory):
+    from auditlog.models import LogEntry as Change
+
+    field, _shift = world
+    token, secret = services.create_token(
+        actor=field.director, territory=territory, name="Historique", days=30
+    )
+    services.revoke_token(actor=field.director, token=token)
+    changes = list(Change.objects.get_for_object(token))
+    assert len(changes) == 2
+    for change in changes:
+        text = str(change.changes)
+        assert "key_hash" not in text and token.key_hash not in text and secret not in text

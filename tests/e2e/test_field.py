@@ -183,10 +183,22 @@ def test_an_entry_queued_before_the_session_ended_leaves_after_signing_in_again(
     check(tab, request, "sent-after-signing-in-again")
 
 
+# What the phone's queue holds, read without the page's scripts (the sign-in page has none).
+_READ_QUEUE = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("tranquillite-field", 1);
+  opening.onupgradeneeded = () =>
+    opening.result.createObjectStore("outbox", { keyPath: "client_uuid" });
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const reading = opening.result.transaction("outbox").objectStore("outbox").getAll();
+    reading.onsuccess = () => { opening.result.close(); resolve(reading.result); };
+    reading.onerror = () => reject(reading.error);
+  };
+})"""
+
+
 def _queued(tab) -> list[dict]:
-    return tab.evaluate(
-        "() => idb.openDB('tranquillite-field', 1).then((db) => db.getAll('outbox'))"
-    )
+    return tab.evaluate(_READ_QUEUE)
 
 
 def test_signing_out_of_a_shared_phone_leaves_nothing_behind(demo, new_tab, request):
