@@ -133,6 +133,14 @@ class _StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class _StaffChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # A fieldset with a legend, one labelled checkbox per person (not the one-box template).
+        kwargs.setdefault("template_name", "field/checkbox_list.html")
+        kwargs.setdefault(
+            "widget", forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+        )
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.get_full_name() or obj.email)
 
@@ -152,7 +160,6 @@ class TeamForm(forms.Form):
         queryset=Team.objects.none(),
         to_field_name="public_id",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     is_active = forms.BooleanField(label=_("The team is working"), required=False, initial=True)
 
@@ -197,7 +204,6 @@ class ShiftPlanForm(forms.Form):
         queryset=Team.objects.none(),
         to_field_name="public_id",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Among the team's members; those who clock in join the shift anyway."),
     )
 
