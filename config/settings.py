@@ -378,6 +378,8 @@ FIELD_PHOTO_MAX_PIXELS = 40_000_000
 FIELD_PHOTO_MAX_SIDE = 1600
 # Requests per signed-in user to the API (django-ninja throttling, in the shared cache).
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+# The longest a per-account API token may last (days): a partner renews it at least yearly.
+API_TOKEN_MAX_DAYS = 365
 
 # Check new passwords against the breached-password range API (needs outbound HTTPS).
 PASSWORD_BREACH_CHECK = env_bool("PASSWORD_BREACH_CHECK", default=False)

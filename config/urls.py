@@ -27,6 +27,7 @@ urlpatterns = [
     path("signalements/", include("tranquillite.technical_issues.urls")),
     path("alertes/", include("tranquillite.tensions.urls")),
     path("api/v1/", api.urls),
+    path("api/jetons/", include("tranquillite.api.web_urls")),
     # The field web app's manifest and service worker, at the root so that the worker's
     # scope covers the field pages.
     path("manifest.webmanifest", field_views.manifest, name="field_manifest"),

@@ -30,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
         "community_service",
         "technical_issues",
         "tensions",
+        "field",
     },
     "field": FOUNDATION,
     # Technical issues are raised from the daily log (field) and give indicator sources to

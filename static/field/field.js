@@ -4,7 +4,12 @@
  * Each entry gets its own identifier (client_uuid, also sent as Idempotency-Key): a resend
  * after a lost answer finds the entry already saved on the server and never makes a second
  * one. An entry the server refuses stays on the phone, shown with the reason, until the user
- * removes it: nothing is dropped silently. No inline script: the page's CSP stays strict. */
+ * removes it: nothing is dropped silently. No inline script: the page's CSP stays strict.
+ *
+ * A phone may be shared: each queued entry carries its author (the account that queued it)
+ * and is only ever sent while that account is signed in. Signing out from this page sends
+ * what it can, warns when entries are still waiting, then clears the queue, the service
+ * worker's cache and the worker itself, so the next person finds nothing of the previous. */
 (function () {
   "use strict";
 
@@ -14,6 +19,8 @@
   const sent = document.getElementById("sent");
   const network = document.getElementById("field-network");
   const STORE = "outbox";
+  // The signed-in account: entries queued by another account on this phone are never sent.
+  const author = outbox ? outbox.dataset.author || "" : "";
   let flushing = false;
   // After an answer lost on the way (or a network that does not answer), try again soon,
   // then less and less often; a success starts over.
@@ -108,7 +115,9 @@
       li.className = `tq-field-queued tq-field-${item.state}`;
       li.dataset.clientUuid = item.client_uuid;
       const text = document.createElement("span");
-      const state = item.state === "refused" ? outbox.dataset.refused : outbox.dataset.waiting;
+      const mine = item.author === author;
+      let state = item.state === "refused" ? outbox.dataset.refused : outbox.dataset.waiting;
+      if (!mine) state = outbox.dataset.otherAccount;
       text.textContent = `${describe(item)} — ${state}`;
       li.appendChild(text);
       if (item.reason) {
@@ -117,7 +126,7 @@
         reason.textContent = item.reason;
         li.appendChild(reason);
       }
-      if (item.state === "refused") {
+      if (item.state === "refused" || !mine) {
         const remove = document.createElement("button");
         remove.type = "button";
         remove.className = "btn btn-sm btn-outline-danger mt-1";
@@ -255,7 +264,9 @@
     flushing = true;
     try {
       const db = await database;
-      const items = (await db.getAll(STORE)).filter((item) => item.state === "waiting");
+      const items = (await db.getAll(STORE)).filter(
+        (item) => item.state === "waiting" && item.author === author
+      );
       items.sort((a, b) => a.queued_at.localeCompare(b.queued_at));
       let unsent = false;
       for (const item of items) {
@@ -283,6 +294,7 @@
       const payload = payloadOf();
       const item = {
         client_uuid: payload.client_uuid,
+        author: author,
         url: form.dataset.api,
         csrf: form.elements.csrfmiddlewaretoken.value,
         payload: payload,
@@ -323,6 +335,39 @@
         },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
       );
+    });
+  }
+
+  async function forgetThisPhone() {
+    await (await database).clear(STORE);
+    if ("caches" in window) {
+      const keys = await caches.keys();
+      await Promise.all(keys.filter((key) => key.startsWith("tranquillite-field-")).map((key) => caches.delete(key)));
+    }
+    if ("serviceWorker" in navigator) {
+      // Installed again (with a fresh cache) on the next visit of the field page.
+      const registrations = await navigator.serviceWorker.getRegistrations();
+      await Promise.all(registrations.map((registration) => registration.unregister()));
+    }
+  }
+
+  if (outbox && outbox.dataset.logout) {
+    document.querySelectorAll(`form[action="${outbox.dataset.logout}"]`).forEach((logout) => {
+      logout.addEventListener("submit", async (event) => {
+        if (logout.dataset.cleared) return;
+        event.preventDefault();
+        await flush();
+        const left = (await (await database).getAll(STORE)).length;
+        if (left > 0 && !window.confirm(outbox.dataset.unsentWarning.replace("{count}", String(left)))) {
+          return;
+        }
+        try {
+          await forgetThisPhone();
+        } finally {
+          logout.dataset.cleared = "true";
+          logout.submit();
+        }
+      });
     });
   }
 

@@ -181,3 +181,88 @@ def test_an_entry_queued_before_the_session_ended_leaves_after_signing_in_again(
     shift = Shift.objects.get(started_at__isnull=False, ended_at__isnull=True)
     assert LogEntry.objects.filter(shift=shift).count() == 1
     check(tab, request, "sent-after-signing-in-again")
+
+
+# What the phone's queue holds, read without the page's scripts (the sign-in page has none).
+_READ_QUEUE = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("tranquillite-field", 1);
+  opening.onupgradeneeded = () =>
+    opening.result.createObjectStore("outbox", { keyPath: "client_uuid" });
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const reading = opening.result.transaction("outbox").objectStore("outbox").getAll();
+    reading.onsuccess = () => { opening.result.close(); resolve(reading.result); };
+    reading.onerror = () => reject(reading.error);
+  };
+})"""
+
+
+def _queued(tab) -> list[dict]:
+    return tab.evaluate(_READ_QUEUE)
+
+
+def test_signing_out_of_a_shared_phone_leaves_nothing_behind(demo, new_tab, request):
+    """Signing out warns about entries still waiting, then clears the queue and the service
+    worker's cache; an entry queued by another account is shown but never sent."""
+    tab = new_tab(PHONE_360)
+    sign_in(tab, "mediation@pantin.test", totp_secret=None)
+    tab.goto("/terrain/")
+    tab.locator("#id_sector").select_option(label="Hoche")
+    tab.get_by_role("button", name="Prendre mon service").click()
+    tab.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    # The server cannot be reached for entries: the one logged waits on the phone.
+    tab.context.route(ENTRIES, lambda route: route.abort("aborted"))
+    _log(tab, "young_people", "Hoche")
+    expect(tab.locator("#outbox li")).to_contain_text("en attente d’envoi")
+    [waiting] = _queued(tab)
+    author = tab.locator("#outbox").get_attribute("data-author")
+    assert waiting["author"] == author
+    check(tab, request, "waiting-before-sign-out")
+
+    # First the mediator changes her mind: nothing is cleared, she stays signed in.
+    warnings: list[str] = []
+
+    def dismiss(dialog):
+        warnings.append(dialog.message)
+        dialog.dismiss()
+
+    tab.once("dialog", dismiss)
+    tab.get_by_role("button", name="Se déconnecter de ce téléphone").click()
+    for _ in range(100):  # the page first tries to send, then asks
+        if warnings:
+            break
+        tab.wait_for_timeout(100)
+    expect(tab.locator("#outbox li")).to_have_count(1)
+    assert ": 1." in warnings[0] and "supprime" in warnings[0]
+    assert len(_queued(tab)) == 1
+
+    # Then she signs out: the queue, the cache and the worker are gone.
+    tab.once("dialog", lambda dialog: dialog.accept())
+    tab.get_by_role("button", name="Se déconnecter de ce téléphone").click()
+    tab.wait_for_url("**/compte/login/**")
+    assert _queued(tab) == []
+    assert tab.evaluate("() => caches.keys()") == []
+    assert (
+        tab.evaluate("() => navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    )
+    tab.context.unroute(ENTRIES)
+    check(tab, request, "signed-out")
+
+    # An entry another account left on the phone is shown to the next one, never sent.
+    sign_in(tab, "gardes@pantin.test", totp_secret=None)
+    tab.goto("/terrain/")
+    tab.evaluate(
+        """(author) => idb.openDB('tranquillite-field', 1).then((db) => db.put('outbox', {
+            client_uuid: crypto.randomUUID(), author: author, url: '/api/v1/field/x',
+            payload: {occurred_at: new Date().toISOString()}, label: 'Groupe de jeunes',
+            state: 'waiting', reason: '', queued_at: new Date().toISOString()}))""",
+        author,
+    )
+    sent: list[str] = []
+    tab.on("request", lambda req: sent.append(req.url) if "/api/v1/field/" in req.url else None)
+    tab.reload()
+    expect(tab.locator("#outbox li")).to_contain_text("un autre compte")
+    tab.evaluate("() => window.dispatchEvent(new Event('online'))")
+    tab.wait_for_timeout(1000)
+    assert not [url for url in sent if url.endswith("/x")]
+    check(tab, request, "other-accounts-entry")

@@ -154,6 +154,11 @@ RIGHTS: dict[str, frozenset[Role]] = {
             R.PARK_WARDEN,
         }
     ),
+    # Hold per-account API tokens (a partner's application calling the API in the holder's
+    # name, in one territory, with the holder's rights: api/models.py).
+    "api.hold_tokens": frozenset({R.COORDINATOR, R.DIRECTOR, R.PARTNER_MEMBER}),
+    # See and revoke every API token of the territory.
+    "api.manage_tokens": frozenset({R.COORDINATOR}),
     # Read the access log and answer "who saw this record" (RGPD art. 37-39: the DPO).
     "audit.view_access_log": frozenset({R.DATA_PROTECTION_OFFICER}),
     # Export the access log (the export itself is logged, with its reason).

@@ -96,7 +96,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc, AuthenticationError) or exc.status_code == 401:
-            message = _("Sign in to use the API.")
+            message = _("Sign in, or give a valid API token, to use the API.")
         elif exc.status_code == 403:
             message = _("Refused: the page's security token (CSRF) is missing or expired.")
         elif exc.status_code == 429:

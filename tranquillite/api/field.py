@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Header, Router, Status, UploadedFile
+from ninja import File, Header, Query, Router, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from tranquillite.api.schemas import (
@@ -21,6 +21,7 @@ from tranquillite.api.schemas import (
     EntryIn,
     EntryOut,
     Errors,
+    PointsOut,
     SectorOut,
     ShiftOut,
     TeamOut,
@@ -28,8 +29,8 @@ from tranquillite.api.schemas import (
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.core.validation import check_date
 from tranquillite.field import selectors, services
-from tranquillite.field.geo import cell_centre, h3_hex
-from tranquillite.field.models import H3_RESOLUTIONS, Shift
+from tranquillite.field.geo import cell_centre, cell_outline, h3_hex, nearest_neighbourhood
+from tranquillite.field.models import H3_RESOLUTIONS, Category, Function, Shift
 
 router = Router(tags=["field"])
 
@@ -197,16 +198,18 @@ def get_photo(request: HttpRequest, entry_id: UUID) -> Any:
     return FileResponse(found.photo.open("rb"), content_type="image/jpeg")
 
 
-@router.get("/cells", response={200: list[CellOut], 404: Errors, 422: Errors})
-def cells(
+def _map_filters(
     request: HttpRequest,
+    *,
     start: date_type,
     end: date_type,
-    resolution: int = 8,
-    team: UUID | None = None,
-) -> Any:
-    """Entries per h3 cell between two dates (end excluded), at resolution 6, 8 or 10: the
-    counts of the map, among the entries the user may see."""
+    team: UUID | None,
+    function: Function | None,
+    category: Category | None,
+    neighbourhood: UUID | None,
+) -> tuple[Territory, selectors.MapFilters]:
+    """The map's filters, checked: a team one may not see is a 404, a neighbourhood of
+    another territory a 422."""
     _checked_days(start=start, end=end)
     territory = _territory(request)
     teams = selectors.visible_teams(request.user, territory)
@@ -217,8 +220,47 @@ def cells(
         chosen = teams.filter(public_id=team).first()
         if chosen is None:
             raise Http404
+    place = None
+    if neighbourhood is not None:
+        place = selectors.neighbourhoods_of(territory).filter(public_id=neighbourhood).first()
+        if place is None:
+            raise ValidationError(
+                {"neighbourhood": _("This neighbourhood is not in the territory.")}
+            )
     if end <= start:
         raise ValidationError({"end": _("The end must come after the start.")})
+    filters = selectors.MapFilters(
+        chosen, function.value if function else "", category.value if category else "", place
+    )
+    return territory, filters
+
+
+@router.get(
+    "/cells", response={200: list[CellOut], 404: Errors, 422: Errors}, url_name="field_cells"
+)
+def cells(
+    request: HttpRequest,
+    start: date_type,
+    end: date_type,
+    resolution: int = 8,
+    team: UUID | None = None,
+    function: Function | None = None,
+    category: Category | None = None,
+    neighbourhood: UUID | None = None,
+) -> Any:
+    """Entries per h3 cell between two dates (end excluded), at resolution 6, 8 or 10: the
+    counts of the map, among the entries the user may see, filtered by team, function,
+    situation and neighbourhood. Each cell says its nearest neighbourhood; nothing names
+    anyone."""
+    territory, filters = _map_filters(
+        request,
+        start=start,
+        end=end,
+        team=team,
+        function=function,
+        category=category,
+        neighbourhood=neighbourhood,
+    )
     if resolution not in H3_RESOLUTIONS:
         raise ValidationError({"resolution": _("Choose a value from the list.")})
     rows = selectors.cell_counts(
@@ -227,15 +269,80 @@ def cells(
         resolution=resolution,
         start=_day_start(start),
         end=_day_start(end),
-        team=chosen,
+        filters=filters,
     )
+    neighbourhoods = list(selectors.neighbourhoods_of(territory))
     result = []
     for cell, count in rows:
         latitude, longitude = cell_centre(cell)
+        near = nearest_neighbourhood(neighbourhoods, latitude, longitude)
         result.append(
-            {"cell": h3_hex(cell), "count": count, "latitude": latitude, "longitude": longitude}
+            {
+                "cell": h3_hex(cell),
+                "count": count,
+                "latitude": latitude,
+                "longitude": longitude,
+                "place": near.name if near else "",
+                "outline": cell_outline(cell),
+            }
         )
     return result
+
+
+@router.get("/points", response={200: PointsOut, 404: Errors, 422: Errors}, url_name="field_points")
+def points(
+    request: HttpRequest,
+    start: date_type,
+    end: date_type,
+    zoom: int,
+    south: float = Query(..., ge=-90, le=90),  # type: ignore[type-arg]
+    west: float = Query(..., ge=-180, le=180),  # type: ignore[type-arg]
+    north: float = Query(..., ge=-90, le=90),  # type: ignore[type-arg]
+    east: float = Query(..., ge=-180, le=180),  # type: ignore[type-arg]
+    team: UUID | None = None,
+    function: Function | None = None,
+    category: Category | None = None,
+    neighbourhood: UUID | None = None,
+) -> Any:
+    """The entries placed by a position in the map's view, as points (function and
+    situation only: no author, no note, no time), when the map is zoomed in (zoom ≥ 16) and
+    they are few (at most 200); otherwise `points` is empty and `shown` false: the map keeps
+    its cells."""
+    territory, filters = _map_filters(
+        request,
+        start=start,
+        end=end,
+        team=team,
+        function=function,
+        category=category,
+        neighbourhood=neighbourhood,
+    )
+    if zoom < selectors.POINTS_ZOOM:
+        return {"shown": False, "points": []}
+    found = selectors.points_in(
+        request.user,
+        territory,
+        start=_day_start(start),
+        end=_day_start(end),
+        box=(min(south, north), min(west, east), max(south, north), max(west, east)),
+        cap=selectors.POINTS_CAP,
+        filters=filters,
+    )
+    if found is None:
+        return {"shown": False, "points": []}
+    functions, categories = dict(Function.choices), dict(Category.choices)
+    return {
+        "shown": True,
+        "points": [
+            {
+                "latitude": point.latitude,
+                "longitude": point.longitude,
+                "function": str(functions.get(point.function, point.function)),
+                "category": str(categories.get(point.category, point.category)),
+            }
+            for point in found
+        ],
+    }
 
 
 @router.get("/entries/{entry_id}", response=EntryOut)

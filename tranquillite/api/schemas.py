@@ -140,3 +140,19 @@ class CellOut(Schema):
     count: int
     latitude: float
     longitude: float
+    place: str = Field("", description="The nearest neighbourhood of the cell's centre.")
+    outline: list[list[float]] = Field(
+        default_factory=list, description="The hexagon's corners as [latitude, longitude]."
+    )
+
+
+class PointOut(Schema):
+    latitude: float
+    longitude: float
+    function: str
+    category: str
+
+
+class PointsOut(Schema):
+    shown: bool = Field(description="False when zoomed out or when too many entries are in view.")
+    points: list[PointOut]

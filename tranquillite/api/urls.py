@@ -1,6 +1,6 @@
 """The platform's API, version 1 (`/api/v1/`): OpenAPI schema and interactive docs for
-signed-in users; session authentication with the CSRF check for the web app; a per-user rate
-limit. Per-account API tokens for partners come later (docs/architecture.md)."""
+signed-in users; per-account tokens (`Authorization: Bearer tq_…`, api/auth.py) for partners'
+applications, and the session with its CSRF check for the web app; a per-user rate limit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ninja.security import SessionAuth
 from ninja.throttling import UserRateThrottle
 
 from tranquillite.api import errors
+from tranquillite.api.auth import TokenAuth
 from tranquillite.api.field import router as field_router
 from tranquillite.api.open311 import router as open311_router
 
@@ -18,7 +19,8 @@ api = NinjaAPI(
     title="Tranquillité API",
     version="1",
     urls_namespace="api_v1",
-    auth=SessionAuth(csrf=True),
+    # The token first: a request that brings one is judged on it alone (api/auth.py).
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
     docs_decorator=login_required,
     throttle=[UserRateThrottle(settings.API_RATE_LIMIT)],
 )

@@ -14,3 +14,7 @@ class FieldConfig(AppConfig):
         register(NavigationItem("field", _("My shift"), "field:phone", "field.log_presence", 10))
         register(NavigationItem("field", _("Team's day"), "field:day", "field.oversee_field", 20))
         register(NavigationItem("field", _("Field map"), "field:map", "field.oversee_field", 30))
+        oversee = "field.oversee_field"
+        register(NavigationItem("field", _("Field teams"), "field:teams", oversee, 40))
+        register(NavigationItem("field", _("Sectors"), "field:sectors", oversee, 50))
+        register(NavigationItem("field", _("Shift planning"), "field:planning", oversee, 60))

@@ -4,6 +4,7 @@ API request: the same field names, the same closed lists."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -20,8 +21,10 @@ from tranquillite.field.models import (
     Outcome,
     Partner,
     Sector,
+    SectorKind,
     Sex,
     Team,
+    TeamKind,
 )
 from tranquillite.field.services import EntryInput
 
@@ -122,3 +125,107 @@ class LogEntryForm(forms.Form):
             longitude=data["longitude"],
             neighbourhood=data["neighbourhood"],
         )
+
+
+class _StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.email)
+
+
+class _StaffChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # A fieldset with a legend, one labelled checkbox per person (not the one-box template).
+        kwargs.setdefault("template_name", "field/checkbox_list.html")
+        kwargs.setdefault(
+            "widget", forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.email)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TeamKind.choices)
+    supervisor = _StaffChoice(
+        label=_("Supervisor"),
+        queryset=Team.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("Validates the team's shifts."),
+    )
+    members = _StaffChoices(
+        label=_("Members"),
+        queryset=Team.objects.none(),
+        to_field_name="public_id",
+        required=False,
+    )
+    is_active = forms.BooleanField(label=_("The team is working"), required=False, initial=True)
+
+    def __init__(self, *args: Any, staff: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["members"].queryset = staff  # type: ignore[attr-defined]
+
+
+class SectorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SectorKind.choices)
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.none(),
+        to_field_name="public_id",
+        help_text=_("Entries in this sector are counted in this neighbourhood."),
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args: Any, neighbourhoods: QuerySet[Neighbourhood], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods  # type: ignore[attr-defined]
+
+
+class ShiftPlanForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), to_field_name="public_id"
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.none(), to_field_name="public_id"
+    )
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(
+        label=_("End"),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("An end before the start ends the next day (e.g. 16:00–00:00)."),
+    )
+    members = _StaffChoices(
+        label=_("Members"),
+        queryset=Team.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("Among the team's members; those who clock in join the shift anyway."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        teams: QuerySet[Team],
+        sectors: QuerySet[Sector],
+        staff: QuerySet[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["sector"].queryset = sectors  # type: ignore[attr-defined]
+        self.fields["members"].queryset = staff  # type: ignore[attr-defined]
+
+    def planned(self) -> tuple[datetime, datetime]:
+        day = self.cleaned_data["date"]
+        start = timezone.make_aware(datetime.combine(day, self.cleaned_data["start"]))
+        end = timezone.make_aware(datetime.combine(day, self.cleaned_data["end"]))
+        if end <= start:
+            end = timezone.make_aware(
+                datetime.combine(day + timedelta(days=1), self.cleaned_data["end"])
+            )
+        return start, end

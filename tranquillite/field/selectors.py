@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -29,6 +30,41 @@ def visible_teams(user: Any, territory: Territory) -> QuerySet[Team]:
 def supervised_teams(user: Any, territory: Territory, *, oversees: bool) -> QuerySet[Team]:
     teams = visible_teams(user, territory)
     return teams if oversees else teams.filter(supervisor=user)
+
+
+def field_staff(territory: Territory) -> QuerySet[Any]:
+    """The territory's mediators and park wardens (active accounts and memberships): who may
+    be a team's member or supervisor. Names of colleagues, for the management pages only."""
+    from tranquillite.accounts.models import Membership, User
+    from tranquillite.accounts.roles import RIGHTS
+
+    staff = Membership.objects.filter(
+        territory=territory, is_active=True, role__in=RIGHTS["field.log_presence"]
+    ).values("user_id")
+    return User.objects.filter(pk__in=staff, is_active=True).order_by("last_name", "first_name")
+
+
+def managed_teams(user: Any, territory: Territory) -> QuerySet[Team]:
+    """Every team of the territory, active or not, for whoever oversees the field."""
+    return (
+        Team.objects.visible_to(user)
+        .in_territory(territory)
+        .select_related("supervisor")
+        .annotate(members_count=Count("memberships", filter=Q(memberships__is_active=True)))
+        .order_by("-is_active", "name")
+    )
+
+
+def planned_shifts(user: Any, territory: Territory, teams: list[Team], since: date) -> Any:
+    """The shifts planned from `since` on for these teams, with their members."""
+    return (
+        Shift.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(team__in=teams, date__gte=since)
+        .select_related("team", "sector")
+        .prefetch_related("members")
+        .order_by("date", "planned_start")
+    )
 
 
 def sectors_of(territory: Territory) -> QuerySet[Sector]:
@@ -105,15 +141,50 @@ def day_of_team(user: Any, territory: Territory, team: Team, day: date) -> list[
     )
 
 
+# The map's cell size follows the zoom (static/field/map.js): large cells zoomed out, small
+# ones zoomed in; individual points only from POINTS_ZOOM on, and only when at most
+# POINTS_CAP are in view.
+POINTS_ZOOM = 16
+POINTS_CAP = 200
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    """What the map and its tables count, besides the period: every filter is applied in
+    the database (the tables and the map show the same numbers)."""
+
+    team: Team | None = None
+    function: str = ""
+    category: str = ""
+    neighbourhood: Neighbourhood | None = None
+
+
+NO_FILTER = MapFilters()
+
+
 def _entries_between(
-    user: Any, territory: Territory, start: datetime, end: datetime, team: Team | None
+    user: Any,
+    territory: Territory,
+    start: datetime,
+    end: datetime,
+    team: Team | None,
+    filters: MapFilters = NO_FILTER,
 ) -> QuerySet[LogEntry]:
     queryset = (
         LogEntry.objects.visible_to(user)
         .in_territory(territory)
         .filter(occurred_at__gte=start, occurred_at__lt=end)
     )
-    return queryset if team is None else queryset.filter(team=team)
+    team = team or filters.team
+    if team is not None:
+        queryset = queryset.filter(team=team)
+    if filters.function:
+        queryset = queryset.filter(function=filters.function)
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.neighbourhood is not None:
+        queryset = queryset.filter(neighbourhood=filters.neighbourhood)
+    return queryset
 
 
 def cell_counts(
@@ -124,6 +195,7 @@ def cell_counts(
     start: datetime,
     end: datetime,
     team: Team | None = None,
+    filters: MapFilters = NO_FILTER,
 ) -> list[tuple[int, int]]:
     """(h3 cell, number of entries) for the map: a GROUP BY on the precomputed, indexed
     column of that resolution, never a computation over every point."""
@@ -131,7 +203,7 @@ def cell_counts(
         raise ValueError(resolution)
     column = f"h3_r{resolution}"
     rows = (
-        _entries_between(user, territory, start, end, team)
+        _entries_between(user, territory, start, end, team, filters)
         .values(column)
         .annotate(count=Count("pk"))
         .order_by("-count", column)
@@ -140,13 +212,63 @@ def cell_counts(
 
 
 def neighbourhood_counts(
-    user: Any, territory: Territory, *, start: datetime, end: datetime, team: Team | None = None
+    user: Any,
+    territory: Territory,
+    *,
+    start: datetime,
+    end: datetime,
+    team: Team | None = None,
+    filters: MapFilters = NO_FILTER,
 ) -> list[tuple[str, int]]:
     """The same entries by neighbourhood, for the table beside the map."""
     rows = (
-        _entries_between(user, territory, start, end, team)
+        _entries_between(user, territory, start, end, team, filters)
         .values("neighbourhood__name")
         .annotate(count=Count("pk"))
         .order_by("-count", "neighbourhood__name")
     )
     return [(row["neighbourhood__name"], row["count"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class Point:
+    latitude: float
+    longitude: float
+    function: str
+    category: str
+
+
+def points_in(
+    user: Any,
+    territory: Territory,
+    *,
+    start: datetime,
+    end: datetime,
+    box: tuple[float, float, float, float],
+    cap: int,
+    filters: MapFilters = NO_FILTER,
+) -> list[Point] | None:
+    """The entries placed by a position inside `box` (south, west, north, east), as points
+    with what was done and nothing else (no author, no note, no time): None when there are
+    more than `cap` (the map then keeps its cells). Entries placed from the list have no
+    position of their own and stay in the cells."""
+    south, west, north, east = box
+    rows = list(
+        _entries_between(user, territory, start, end, None, filters)
+        .filter(
+            latitude__isnull=False,
+            latitude__gte=south,
+            latitude__lte=north,
+            longitude__gte=west,
+            longitude__lte=east,
+        )
+        .values_list("latitude", "longitude", "function", "category")
+        .order_by("pk")[: cap + 1]
+    )
+    if len(rows) > cap:
+        return None
+    # Filtered on a position above: neither coordinate is null here.
+    return [
+        Point(float(lat or 0), float(lon or 0), function, category)
+        for lat, lon, function, category in rows
+    ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tranquillite.accounts.permissions import has_right
 from tranquillite.core.models import Neighbourhood, Territory
+from tranquillite.core.validation import clean_text
 from tranquillite.field.geo import cells_of, nearest_neighbourhood
 from tranquillite.field.guards import note_warnings
 from tranquillite.field.models import (
@@ -33,6 +34,7 @@ from tranquillite.field.models import (
 )
 from tranquillite.field.permissions import may_validate, works_in
 from tranquillite.field.photos import reencode
+from tranquillite.field.selectors import field_staff
 
 # A phone's clock may be a little ahead of the server's.
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -54,11 +56,94 @@ def create_team(
     members: list[Any] | None = None,
 ) -> Team:
     _require(has_right(actor, "field.oversee_field", territory))
+    name = _check_team_name(territory, name)
+    _check_staff(territory, [*(members or []), *([supervisor] if supervisor else [])], "members")
     team = Team.objects.create(territory=territory, name=name, kind=kind, supervisor=supervisor)
     TeamMembership.objects.bulk_create(
         [TeamMembership(territory=territory, team=team, user=user) for user in members or []]
     )
     return team
+
+
+def _check_staff(territory: Territory, users: list[Any], field: str) -> None:
+    """Members and supervisors are the territory's field staff (mediators, park wardens)."""
+    allowed = set(field_staff(territory).values_list("pk", flat=True))
+    if any(user.pk not in allowed for user in users):
+        raise ValidationError({field: _("Choose among the field staff of the territory.")})
+
+
+def _check_team_name(territory: Territory, name: str, team: Team | None = None) -> str:
+    name = clean_text(name).strip()
+    if not name:
+        raise ValidationError({"name": _("This field is required.")})
+    same = Team.objects.filter(territory=territory, name__iexact=name)
+    if team is not None:
+        same = same.exclude(pk=team.pk)
+    if same.exists():
+        raise ValidationError({"name": _("A team of the territory already has this name.")})
+    return name
+
+
+@transaction.atomic
+def update_team(
+    *,
+    actor: Any,
+    team: Team,
+    name: str,
+    kind: TeamKind | str,
+    supervisor: Any,
+    members: list[Any],
+    is_active: bool = True,
+) -> Team:
+    """Change a team: its name, kind, supervisor, members (those who leave keep their past
+    entries: their membership is made inactive, not deleted) and whether it still works."""
+    _require(has_right(actor, "field.oversee_field", team.territory))
+    team.name = _check_team_name(team.territory, name, team)
+    _check_staff(team.territory, [*members, *([supervisor] if supervisor else [])], "members")
+    if kind != team.kind and team.entries.exists():
+        raise ValidationError({"kind": _("A team that has entries keeps its kind.")})
+    team.kind = kind
+    team.supervisor = supervisor
+    team.is_active = is_active
+    team.save()
+    wanted = {user.pk for user in members}
+    current = {m.user_id: m for m in TeamMembership.objects.filter(team=team)}
+    for user_id, membership in current.items():
+        active = user_id in wanted
+        if membership.is_active != active:
+            membership.is_active = active
+            membership.save(update_fields=["is_active"])
+    TeamMembership.objects.bulk_create(
+        [
+            TeamMembership(territory=team.territory, team=team, user=user)
+            for user in members
+            if user.pk not in current
+        ]
+    )
+    return team
+
+
+@transaction.atomic
+def update_sector(
+    *,
+    actor: Any,
+    sector: Sector,
+    name: str,
+    kind: SectorKind | str,
+    neighbourhood: Neighbourhood,
+    is_active: bool = True,
+) -> Sector:
+    _require(has_right(actor, "field.oversee_field", sector.territory))
+    if neighbourhood.territory_id != sector.territory_id:
+        raise ValidationError({"neighbourhood": _("This neighbourhood is not in the territory.")})
+    name = clean_text(name).strip()
+    same = Sector.objects.filter(territory=sector.territory, name__iexact=name)
+    if not name or same.exclude(pk=sector.pk).exists():
+        raise ValidationError({"name": _("A sector of the territory already has this name.")})
+    sector.name, sector.kind, sector.neighbourhood = name, kind, neighbourhood
+    sector.is_active = is_active
+    sector.save()
+    return sector
 
 
 @transaction.atomic
@@ -73,6 +158,9 @@ def create_sector(
     _require(has_right(actor, "field.oversee_field", territory))
     if neighbourhood.territory_id != territory.pk:
         raise ValidationError({"neighbourhood": _("This neighbourhood is not in the territory.")})
+    name = clean_text(name).strip()
+    if not name or Sector.objects.filter(territory=territory, name__iexact=name).exists():
+        raise ValidationError({"name": _("A sector of the territory already has this name.")})
     return Sector.objects.create(
         territory=territory, name=name, kind=kind, neighbourhood=neighbourhood
     )
@@ -93,6 +181,15 @@ def plan_shift(
         raise ValidationError({"sector": _("This sector is not in the territory.")})
     if planned_end <= planned_start:
         raise ValidationError({"planned_end": _("The end must come after the start.")})
+    if planned_end - planned_start > timedelta(hours=24):
+        raise ValidationError({"planned_end": _("A shift lasts at most 24 hours.")})
+    if not sector.is_active:
+        raise ValidationError({"sector": _("This sector is no longer in use.")})
+    team_members = set(
+        TeamMembership.objects.filter(team=team, is_active=True).values_list("user_id", flat=True)
+    )
+    if any(user.pk not in team_members for user in members or []):
+        raise ValidationError({"members": _("Choose among the team's members.")})
     shift = Shift.objects.create(
         territory=team.territory,
         team=team,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tranquillite.field import views
+from tranquillite.field import manage_views, views
 
 app_name = "field"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("vacation/<uuid:public_id>/valider/", views.validate, name="validate"),
     path("journee/", views.day, name="day"),
     path("carte/", views.field_map, name="map"),
+    path("equipes/", manage_views.teams, name="teams"),
+    path("equipes/<uuid:public_id>/", manage_views.team, name="team"),
+    path("secteurs/", manage_views.sectors, name="sectors"),
+    path("secteurs/<uuid:public_id>/", manage_views.sector, name="sector"),
+    path("planning/", manage_views.planning, name="planning"),
 ]

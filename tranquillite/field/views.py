@@ -29,7 +29,7 @@ from tranquillite.core.http import as_date, as_month, current_territory, error_t
 from tranquillite.field import selectors, services
 from tranquillite.field.forms import ClockInForm, LogEntryForm
 from tranquillite.field.geo import cell_centre, cell_outline, nearest_neighbourhood
-from tranquillite.field.models import Shift, Team
+from tranquillite.field.models import Category, Function, Shift, Team
 
 SENT_SHOWN = 50
 # What the service worker keeps for the field page to open with no network.
@@ -203,25 +203,58 @@ def validate(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect(f"{reverse('field:day')}?{query}")
 
 
+def _map_filters(
+    request: HttpRequest, teams: list[Team], territory: Any
+) -> tuple[selectors.MapFilters, dict[str, str]]:
+    """The map's filters from the address (unknown values are ignored, never an error), and
+    the same filters as the API's query parameters."""
+    team = next((t for t in teams if str(t.public_id) == request.GET.get("equipe", "")), None)
+    function = request.GET.get("fonction", "")
+    function = function if function in Function.values else ""
+    category = request.GET.get("situation", "")
+    category = category if category in Category.values else ""
+    wanted = request.GET.get("quartier", "")
+    neighbourhood = next(
+        (n for n in selectors.neighbourhoods_of(territory) if str(n.public_id) == wanted), None
+    )
+    api: dict[str, str] = {}
+    if team is not None:
+        api["team"] = str(team.public_id)
+    if function:
+        api["function"] = function
+    if category:
+        api["category"] = category
+    if neighbourhood is not None:
+        api["neighbourhood"] = str(neighbourhood.public_id)
+    return selectors.MapFilters(team, function, category, neighbourhood), api
+
+
 @require_GET
 @require_right("core.view_territory", hide=True)
 def field_map(request: HttpRequest) -> HttpResponse:
-    """The month's entries on a map of h3 cells, and the same numbers in two tables (by cell,
-    by neighbourhood). Among what the user may see; no team visible → 404."""
+    """The entries of a month (or of its year) on a map of h3 cells, and the same numbers in
+    two tables (by cell, by neighbourhood), filtered in the database by team, function,
+    situation and neighbourhood. Among what the user may see; no team visible → 404. The
+    map names no one: cells and counts, points (zoomed in, when few) with their function."""
     territory = current_territory(request)
     teams = list(selectors.visible_teams(request.user, territory))
     if not teams:
         raise Http404
     month = query_value(request, "mois", as_month, timezone.localdate().replace(day=1))
-    following = (month + timedelta(days=32)).replace(day=1)
+    whole_year = request.GET.get("periode") == "annee"
+    if whole_year:
+        first, following = month.replace(month=1), month.replace(year=month.year + 1, month=1)
+    else:
+        first, following = month, (month + timedelta(days=32)).replace(day=1)
     wanted = request.GET.get("finesse", "")
     resolution = int(wanted) if wanted in {"6", "8", "10"} else 8
-    team = next((t for t in teams if str(t.public_id) == request.GET.get("equipe", "")), None)
+    filters, api_query = _map_filters(request, teams, territory)
     period: dict[str, Any] = {
-        "start": timezone.make_aware(datetime.combine(month, time(0))),
+        "start": timezone.make_aware(datetime.combine(first, time(0))),
         "end": timezone.make_aware(datetime.combine(following, time(0))),
-        "team": team,
+        "filters": filters,
     }
+    api_query.update({"start": first.isoformat(), "end": following.isoformat()})
     neighbourhoods = list(selectors.neighbourhoods_of(territory))
     cells = []
     for cell, count in selectors.cell_counts(
@@ -242,12 +275,19 @@ def field_map(request: HttpRequest) -> HttpResponse:
         "field/map.html",
         {
             "teams": teams,
-            "team": team,
+            "team": filters.team,
             "month": month,
+            "whole_year": whole_year,
             "resolution": resolution,
             "cells": cells,
             "total": sum(cell["count"] for cell in cells),
             "by_neighbourhood": selectors.neighbourhood_counts(request.user, territory, **period),
+            "functions": Function.choices,
+            "categories": Category.choices,
+            "neighbourhoods": neighbourhoods,
+            "filters": filters,
+            "api_query": urlencode(api_query),
+            "points_zoom": selectors.POINTS_ZOOM,
         },
     )
 

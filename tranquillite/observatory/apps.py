@@ -11,7 +11,7 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self) -> None:
         from tranquillite.core.navigation import NavigationItem, register
-        from tranquillite.observatory import community_service, followups, tensions
+        from tranquillite.observatory import community_service, field, followups, tensions
         from tranquillite.strategy import sources
 
         register(
@@ -30,6 +30,15 @@ class ObservatoryConfig(AppConfig):
                 "observatory:alerts",
                 "observatory.view_statistics",
                 30,
+            )
+        )
+        register(
+            NavigationItem(
+                "observatory",
+                _("Field figures"),
+                "observatory:field",
+                "observatory.view_statistics",
+                20,
             )
         )
         # Indicator sources for the action sheets (strategy/sources.py). By referral cohort:
@@ -143,4 +152,53 @@ class ObservatoryConfig(AppConfig):
         ):
             sources.register(
                 sources.IndicatorSource(f"tensions.{key}", label, unit, compute=compute)
+            )
+        # Field presence (observatory/field.py): whole-territory totals of one kind of team,
+        # for the action sheets of mediation and of the park wardens.
+        mediation, wardens = "mediation", "park_wardens"
+        for kind, key, label, unit in (
+            (mediation, "hours", _("Mediation: hours of presence (whole territory)"), _("hours")),
+            (
+                mediation,
+                "entries",
+                _("Mediation: daily-log entries (whole territory)"),
+                _("entries"),
+            ),
+            (mediation, "contacts", _("Mediation: public reached (whole territory)"), _("people")),
+            (
+                mediation,
+                "conflicts",
+                _("Mediation: conflicts handled (whole territory)"),
+                _("conflicts"),
+            ),
+            (
+                mediation,
+                "settled",
+                _("Mediation: conflicts settled (whole territory)"),
+                _("conflicts"),
+            ),
+            (
+                mediation,
+                "referrals",
+                _("Mediation: referrals and partners alerted (whole territory)"),
+                _("referrals"),
+            ),
+            (wardens, "hours", _("Park wardens: hours of presence (whole territory)"), _("hours")),
+            (
+                wardens,
+                "entries",
+                _("Park wardens: daily-log entries (whole territory)"),
+                _("entries"),
+            ),
+            (wardens, "contacts", _("Park wardens: public reached (whole territory)"), _("people")),
+            (
+                wardens,
+                "referrals",
+                _("Park wardens: referrals and partners alerted (whole territory)"),
+                _("referrals"),
+            ),
+        ):
+            compute = field.hours_of_presence(kind) if key == "hours" else field.counted(kind, key)
+            sources.register(
+                sources.IndicatorSource(f"field.{kind}_{key}", label, unit, compute=compute)
             )

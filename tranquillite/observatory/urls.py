@@ -11,4 +11,6 @@ urlpatterns = [
     path("signalements/export/", technical_issues.figures_export, name="technical_issues_export"),
     path("alertes/", tension_views.alert_figures, name="alerts"),
     path("alertes/export/", tension_views.alert_export, name="alerts_export"),
+    path("terrain/", views.field_figures, name="field"),
+    path("terrain/export/", views.field_export, name="field_export"),
 ]
