@@ -180,18 +180,23 @@ class PlacementQuerySet(TerritoryScopedQuerySet["Placement"]):
             return self.none()
         coordinated = _memberships(user, {Role.COORDINATOR}).values("territory_id")
         supervising = _memberships(user, {Role.SUPERVISOR}).values("territory_id")
-        following = _memberships(user, {Role.PARTNER_MEMBER}).filter(
-            organisation__kind__in=PROBATION_KINDS
+        # The officer's service and the territory must come from the SAME membership: an
+        # officer of one service in one territory and of another in a second one follows
+        # neither service in the other territory (two separate `__in` lists would cross them).
+        # One correlated EXISTS, served by the (territory, organisation) index of memberships.
+        follows = models.Exists(
+            _memberships(user, {Role.PARTNER_MEMBER}).filter(
+                organisation=models.OuterRef("probation_service"),
+                territory=models.OuterRef("territory"),
+                organisation__kind__in=PROBATION_KINDS,
+            )
         )
         # Subqueries, not joins: a post with two supervisors must not count a placement twice.
         supervised = Post.objects.filter(supervisors=user).values("pk")
         return self.filter(
             models.Q(territory__in=coordinated)
             | models.Q(post__in=supervised, territory__in=supervising)
-            | models.Q(
-                probation_service__in=following.values("organisation_id"),
-                territory__in=following.values("territory_id"),
-            )
+            | models.Q(follows)
         )
 
     def current(self) -> Self:

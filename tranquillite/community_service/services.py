@@ -198,6 +198,37 @@ def _check_terms(territory: Territory, person: Person, terms: PlacementTerms, to
     return deadline
 
 
+# How many times a proposal takes the next case number again when another proposal took the
+# same number at the same moment (a unique-constraint collision).
+NUMBERING_ATTEMPTS = 5
+
+
+def _save_numbered(placement: Placement, year: int) -> None:
+    """Save a new placement under the next free case number of its territory. Only a
+    collision on the case number is retried (another proposal of the same second took it);
+    any other integrity error is a refusal in French, never a crash: the outer transaction
+    then rolls everything back (a new person included)."""
+    for _attempt in range(NUMBERING_ATTEMPTS):
+        placement.case_number = _next_case_number(placement.territory, year)
+        try:
+            with transaction.atomic():
+                placement.save(force_insert=True)
+        except IntegrityError as error:
+            placement.pk = None
+            taken = Placement.objects.filter(
+                territory=placement.territory, case_number=placement.case_number
+            ).exists()
+            if not taken:
+                raise ValidationError(
+                    _("The placement could not be saved: check its details and try again.")
+                ) from error
+            continue
+        return
+    raise ValidationError(
+        _("Many placements are being opened at this moment: please try again in a moment.")
+    )
+
+
 @transaction.atomic
 def propose_placement(
     *,
@@ -232,34 +263,26 @@ def propose_placement(
     deadline = _check_terms(territory, person, terms, today)
     if person.pk is None:
         person.save()
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                placement = Placement.objects.create(
-                    territory=territory,
-                    case_number=_next_case_number(territory, today.year),
-                    person=person,
-                    post=terms.post,
-                    probation_service=terms.probation_service,
-                    probation_officer=terms.probation_officer,
-                    officer_name=terms.officer_name.strip(),
-                    officer_email=terms.officer_email.strip(),
-                    probation_reference=terms.probation_reference.strip(),
-                    hours_ordered=terms.hours_ordered,
-                    sentence_date=terms.sentence_date,
-                    deadline=deadline,
-                    deadline_reason=terms.deadline_reason.strip()[:300],
-                    planned_days=sorted(set(terms.planned_days)),
-                    planned_start=terms.planned_start,
-                    planned_end=terms.planned_end,
-                    planned_break_minutes=terms.planned_break_minutes,
-                    created_by=actor,
-                )
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise RuntimeError("Case numbers are too busy: try again.")
+    placement = Placement(
+        territory=territory,
+        person=person,
+        post=terms.post,
+        probation_service=terms.probation_service,
+        probation_officer=terms.probation_officer,
+        officer_name=terms.officer_name.strip(),
+        officer_email=terms.officer_email.strip(),
+        probation_reference=terms.probation_reference.strip(),
+        hours_ordered=terms.hours_ordered,
+        sentence_date=terms.sentence_date,
+        deadline=deadline,
+        deadline_reason=terms.deadline_reason.strip()[:300],
+        planned_days=sorted(set(terms.planned_days)),
+        planned_start=terms.planned_start,
+        planned_end=terms.planned_end,
+        planned_break_minutes=terms.planned_break_minutes,
+        created_by=actor,
+    )
+    _save_numbered(placement, today.year)
     PlacementEvent.objects.create(
         territory=territory,
         placement=placement,
