@@ -458,3 +458,59 @@ class PlacementDocument(PublicIdModel, TerritoryScopedModel):
 
     def access_log_label(self) -> str:
         return f"{self.placement.case_number} — {self.get_kind_display()}"
+
+
+class PlacementStatistic(TerritoryScopedModel):
+    """The anonymous shadow of a placement, kept in step by the services
+    (community_service/statistics.py): what the observatory reads (never the placements) and
+    what survives the placement's destruction by the daily purge (`placement` set to NULL;
+    CNIL AU-038: statistics are anonymous). No name, no birth date, no case number, no
+    reference of the probation service, nothing judicial: an age band at the proposal, the
+    sex, the service and post, dates, hours, the state and the closed-list reason of an
+    interruption."""
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.SET_NULL, null=True, blank=True, related_name="statistic"
+    )
+    service = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, related_name="+")
+    age_band = models.CharField(max_length=10)
+    sex = models.CharField(max_length=10)
+    hours_ordered = models.PositiveSmallIntegerField()
+    proposed_on = models.DateField()
+    started_on = models.DateField(null=True)
+    ended_on = models.DateField(null=True)
+    state = models.CharField(max_length=20, choices=PlacementState.choices)
+    interruption_reason = models.CharField(max_length=20, blank=True)
+    minutes_done = models.PositiveIntegerField(default=0)
+
+    objects = TerritoryScopedQuerySet["PlacementStatistic"].as_manager()
+
+    class Meta:
+        verbose_name = _("placement statistic")
+        verbose_name_plural = _("placement statistics")
+        indexes = [
+            models.Index(fields=["territory", "started_on"]),
+            models.Index(fields=["territory", "ended_on"]),
+        ]
+
+
+class PlacementHoursStatistic(TerritoryScopedModel):
+    """Minutes worked in one calendar year by the placement of a shadow (the hours done per
+    year survive the purge with the shadow)."""
+
+    statistic = models.ForeignKey(
+        PlacementStatistic, on_delete=models.CASCADE, related_name="hours_by_year"
+    )
+    year = models.PositiveSmallIntegerField()
+    minutes = models.PositiveIntegerField()
+
+    objects = TerritoryScopedQuerySet["PlacementHoursStatistic"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statistic", "year"], name="one_hours_row_per_year")
+        ]
+        indexes = [models.Index(fields=["territory", "year"])]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tranquillite.accounts.models import Organisation
-from tranquillite.community_service import retention, states, tasks, timesheets
+from tranquillite.community_service import retention, shadows, states, tasks, timesheets
 from tranquillite.community_service.models import (
     CURRENT_STATES,
     MAX_HOURS,
@@ -54,9 +54,7 @@ def check_visible(actor: Any, placement: Placement) -> None:
         raise PermissionDenied("community_service.placement")
 
 
-def age_on(birth_date: date, day: date) -> int:
-    years = day.year - birth_date.year
-    return years - 1 if timesheets.add_months(birth_date, 12 * years) > day else years
+age_on = shadows.age_on
 
 
 # --- Posts -----------------------------------------------------------------------------------
@@ -283,6 +281,7 @@ def propose_placement(
         created_by=actor,
     )
     _save_numbered(placement, today.year)
+    shadows.create_shadow(placement, today)
     PlacementEvent.objects.create(
         territory=territory,
         placement=placement,
@@ -403,6 +402,7 @@ def change_state(
         placement.destroy_on = retention.destroy_on(event.occurred_on)
         fields += ["ended_on", "destroy_on"]
     placement.save(update_fields=fields)
+    shadows.sync_state(placement)
     return placement
 
 
@@ -534,6 +534,8 @@ def record_session(
     except IntegrityError:
         # The same token raced in from a second request: the first one won.
         return WorkSession.objects.get(territory=placement.territory, client_token=token), False
+    if ends_at is not None:
+        shadows.sync_hours(placement)
     return session, True
 
 
@@ -556,6 +558,7 @@ def close_session(
     session.break_minutes = break_minutes
     session.tasks = tasks.strip()[:300]
     session.save(update_fields=["ends_at", "break_minutes", "minutes", "tasks"])
+    shadows.sync_hours(session.placement)
     return session
 
 
@@ -618,6 +621,7 @@ def correct_session(
     session.validated_at = None
     session.validated_by = None
     session.save()
+    shadows.sync_hours(session.placement)
     return session
 
 
