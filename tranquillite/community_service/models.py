@@ -424,6 +424,29 @@ class Occurrence(PublicIdModel, TerritoryScopedModel):
         ]
 
 
+# How a person tells the probation officer himself (the platform's e-mail is recorded by
+# the task that sends it, on the occurrence).
+MANUAL_MEANS = (InformedBy.PHONE, InformedBy.LETTER, InformedBy.EMAIL)
+
+
+class OccurrenceNotice(TerritoryScopedModel):
+    """The probation officer told by someone — by phone, by letter, or by an e-mail of his
+    own — recorded with its date and means, next to the platform's automatic e-mail. The
+    first way the officer was told (platform or person) also fills the occurrence's
+    `informed_at` / `informed_by`, which the lists read."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="notices")
+    means = models.CharField(_("means"), max_length=20, choices=InformedBy.choices)
+    informed_on = models.DateField(_("informed on"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = acting_user()
+
+    objects = TerritoryScopedQuerySet["OccurrenceNotice"].as_manager()
+
+    class Meta:
+        ordering = ["informed_on", "pk"]
+
+
 class PlacementDocumentKind(models.TextChoices):
     HOURS_FORM = "hours_form", _("Hours form")
     FINAL_REPORT = "final_report", _("Final report")

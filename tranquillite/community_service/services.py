@@ -20,11 +20,13 @@ from tranquillite.accounts.models import Organisation
 from tranquillite.community_service import retention, shadows, states, tasks, timesheets
 from tranquillite.community_service.models import (
     CURRENT_STATES,
+    MANUAL_MEANS,
     MAX_HOURS,
     MIN_HOURS,
     PROBATION_KINDS,
     InterruptionReason,
     Occurrence,
+    OccurrenceNotice,
     Placement,
     PlacementEvent,
     PlacementState,
@@ -654,3 +656,33 @@ def record_occurrence(
     )
     transaction.on_commit(lambda: tasks.send_probation_notice.enqueue(occurrence.pk))
     return occurrence, True
+
+
+@transaction.atomic
+def record_notice(
+    *, actor: Any, occurrence: Occurrence, means: str, informed_on: date
+) -> OccurrenceNotice:
+    """The probation officer was told by phone, by letter or by an e-mail of one's own (art.
+    131-22 code pénal: the host reports to the probation service), next to the platform's
+    e-mail. The first way he was told also marks the occurrence informed."""
+    _may_record(actor, occurrence.placement)
+    if means not in MANUAL_MEANS:
+        raise ValidationError(_("Choose how the probation officer was informed."))
+    if informed_on > timezone.localdate():
+        raise ValidationError(_("This date is in the future."))
+    if informed_on < occurrence.day:
+        raise ValidationError(
+            _("The probation officer cannot have been informed before the day it happened.")
+        )
+    notice = OccurrenceNotice.objects.create(
+        territory=occurrence.territory,
+        occurrence=occurrence,
+        means=means,
+        informed_on=informed_on,
+        recorded_by=actor,
+    )
+    informed_at = timezone.make_aware(datetime.combine(informed_on, time(12, 0)))
+    Occurrence.objects.filter(pk=occurrence.pk, informed_at__isnull=True).update(
+        informed_at=informed_at, informed_by=means
+    )
+    return notice
