@@ -176,6 +176,15 @@ def _twenty_hours_done(coordinator):
             ),
         )
         services.validate_session(actor=supervisor, session=session)
+    # A lateness: the platform e-mails the officer; the supervisor also phoned him.
+    services.record_occurrence(
+        actor=supervisor,
+        placement=placement,
+        token=uuid.uuid4(),
+        kind="lateness",
+        day=today - timedelta(days=7),
+        note="Arrivé à 9 h",
+    )
     return placement
 
 
@@ -212,6 +221,15 @@ def test_the_coordinator_completes_a_placement_and_produces_the_final_report_and
     sign_in(tab, "coordination@pantin.test")
     tab.goto(f"/tig/placements/{placement.public_id}/")
     expect(tab.locator("main")).to_contain_text("20,0 / 20")
+    # The officer was e-mailed by the platform, and phoned: the date and the means.
+    expect(tab.locator("main")).to_contain_text("Courriel envoyé par la plateforme")
+    tab.get_by_text("Prévenu par téléphone, courrier ou courriel ?").click()
+    notice = tab.locator("main form", has=tab.locator("select[name=means]"))
+    notice.get_by_label("Prévenu le").fill((timezone.localdate() - timedelta(days=6)).isoformat())
+    notice.locator("select[name=means]").select_option(label="Téléphone")
+    check(tab, request, "notice-form")
+    tab.get_by_role("button", name="Enregistrer que le conseiller a été prévenu").click()
+    expect(tab.locator("main")).to_contain_text("par téléphone (enregistré par")
     tab.locator("#id_occurred_on").fill(timezone.localdate().isoformat())
     tab.get_by_role("button", name="Achever").click()
     expect(tab.locator("main")).to_contain_text("L'état du placement est enregistré.")
