@@ -4,7 +4,9 @@ placement from a probation proposal to the hours form."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import shutil
+import subprocess
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -109,3 +111,154 @@ def test_the_coordinator_opens_a_placement_and_produces_the_hours_form(demo, tab
     placement = Placement.objects.get(person__last_name="Perrin")
     assert placement.state == "interrupted"
     assert placement.documents.filter(kind="hours_form").exists()
+
+
+def _twenty_hours_done(coordinator):
+    """A placement of 20 hours on a demo post, five sessions of 4 hours done and validated
+    by its supervisor: ready to be completed on its page."""
+    import uuid
+
+    from tranquillite.accounts.models import Organisation
+    from tranquillite.community_service import services
+    from tranquillite.community_service.models import Post
+
+    post = Post.objects.get(title="Atelier peinture — rafraîchissement des écoles")
+    supervisor = post.supervisors.first()
+    today = timezone.localdate()
+    placement = services.propose_placement(
+        actor=coordinator,
+        territory=post.territory,
+        person=None,
+        new_person={
+            "first_name": "Nadia",
+            "last_name": "Ferrand",
+            "birth_date": today.replace(year=today.year - 31),
+            "sex": "female",
+        },
+        terms=services.PlacementTerms(
+            post=post,
+            probation_service=Organisation.objects.get(name__startswith="SPIP de la Seine"),
+            probation_officer=None,
+            officer_name="Mme Officier",
+            officer_email="cpip.ferrand@justice.test",
+            probation_reference="SPIP93-2026-0777",
+            hours_ordered=20,
+            sentence_date=today - timedelta(days=90),
+            deadline=None,
+            deadline_reason="",
+            planned_days=[0, 1, 2, 3, 4, 5, 6],
+            planned_start=time(8, 0),
+            planned_end=time(12, 0),
+            planned_break_minutes=0,
+        ),
+    )
+    services.record_start_details(
+        actor=coordinator,
+        placement=placement,
+        agreement_on=today - timedelta(days=20),
+        first_interview_on=today - timedelta(days=20),
+        deadline=placement.deadline,
+        deadline_reason="",
+    )
+    placement = services.change_state(
+        actor=coordinator,
+        placement=placement,
+        target="active",
+        occurred_on=today - timedelta(days=15),
+    )
+    for n in range(5):
+        session, _created = services.record_session(
+            actor=supervisor,
+            placement=placement,
+            token=uuid.uuid4(),
+            times=services.SessionTimes(
+                day=today - timedelta(days=10 - n), start=time(8, 0), end=time(12, 0)
+            ),
+        )
+        services.validate_session(actor=supervisor, session=session)
+    # A lateness: the platform e-mails the officer; the supervisor also phoned him.
+    services.record_occurrence(
+        actor=supervisor,
+        placement=placement,
+        token=uuid.uuid4(),
+        kind="lateness",
+        day=today - timedelta(days=7),
+        note="Arrivé à 9 h",
+    )
+    return placement
+
+
+def _pdf_first_page(tab, request, href: str, name: str) -> str:
+    """Download a document as the signed-in user, keep it and its first page as a PNG in
+    test-artifacts/pdf/ (to be looked at), and return its text."""
+    from tests.e2e.browser import ROOT
+    from tests.letters.test_summons import pdf_text
+
+    response = tab.request.get(href)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    content = response.body()
+    folder = ROOT / "test-artifacts" / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"{request.node.name.removeprefix('test_')}-{name}"
+    stem.with_suffix(".pdf").write_bytes(content)
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is required (apt-get install poppler-utils)"
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", "-", str(stem)],
+        input=content,
+        check=True,
+    )
+    return pdf_text(content)
+
+
+def test_the_coordinator_completes_a_placement_and_produces_the_final_report_and_attestation(
+    demo, tab, request
+):
+    from tranquillite.accounts.models import User
+
+    coordinator = User.objects.get(email="coordination@pantin.test")
+    placement = _twenty_hours_done(coordinator)
+    sign_in(tab, "coordination@pantin.test")
+    tab.goto(f"/tig/placements/{placement.public_id}/")
+    expect(tab.locator("main")).to_contain_text("20,0 / 20")
+    # The officer was e-mailed by the platform, and phoned: the date and the means.
+    expect(tab.locator("main")).to_contain_text("Courriel envoyé par la plateforme")
+    tab.get_by_text("Prévenu par téléphone, courrier ou courriel ?").click()
+    notice = tab.locator("main form", has=tab.locator("select[name=means]"))
+    notice.get_by_label("Prévenu le").fill((timezone.localdate() - timedelta(days=6)).isoformat())
+    notice.locator("select[name=means]").select_option(label="Téléphone")
+    check(tab, request, "notice-form")
+    tab.get_by_role("button", name="Enregistrer que le conseiller a été prévenu").click()
+    expect(tab.locator("main")).to_contain_text("par téléphone (enregistré par")
+    tab.locator("#id_occurred_on").fill(timezone.localdate().isoformat())
+    tab.get_by_role("button", name="Achever").click()
+    expect(tab.locator("main")).to_contain_text("L'état du placement est enregistré.")
+    expect(tab.locator("main")).to_contain_text("Réalisée")
+    texts = {}
+    for label, kind in (
+        ("Rapport de fin de mesure", "final_report"),
+        ("Attestation d'heures", "attestation"),
+    ):
+        tab.get_by_label("Document").select_option(label=label)
+        tab.locator("#id_doc_reason").fill("Fin de mesure : envoi au SPIP et à la personne")
+        tab.get_by_role("button", name="Produire le PDF").click()
+        expect(tab.locator("main")).to_contain_text(f"{label} produit(e), courrier n°")
+        link = tab.locator("main a", has_text=label).last
+        texts[kind] = _pdf_first_page(tab, request, link.get_attribute("href"), kind)
+    check(tab, request, "placement-completed-with-documents")
+    placement.refresh_from_db()
+    assert placement.state == "completed"
+    assert set(placement.documents.values_list("kind", flat=True)) == {
+        "final_report",
+        "attestation",
+    }
+    numbers = {document.kind: document.mail.number for document in placement.documents.all()}
+    for kind, text in texts.items():
+        assert placement.case_number in text and numbers[kind] in text
+        assert "FERRAND" in text.upper() and "20" in text
+    assert "Attestation" in texts["attestation"]
+    # The statistics page counts it, without a name.
+    tab.goto("/observatoire/tig/")
+    expect(tab.locator("main h1")).to_have_text("Statistiques des TIG")
+    expect(tab.locator("main")).not_to_contain_text("Ferrand")
+    check(tab, request, "statistics")

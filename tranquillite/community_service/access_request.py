@@ -19,7 +19,7 @@ def _placements(person: Person) -> list[Placement]:
     return list(
         Placement.objects.filter(person=person)
         .select_related("post__service", "probation_service", "probation_officer")
-        .prefetch_related("sessions", "occurrences", "events", "documents__mail")
+        .prefetch_related("sessions", "occurrences__notices", "events", "documents__mail")
         .order_by("created_at", "pk")
     )
 
@@ -85,6 +85,11 @@ def placements_of(person: Person) -> list[dict[str, Any]]:
                     "informed_at": timezone.localtime(occurrence.informed_at)
                     if occurrence.informed_at
                     else None,
+                    "informed_by": occurrence.get_informed_by_display(),
+                    "notices": [
+                        {"informed_on": notice.informed_on, "means": notice.get_means_display()}
+                        for notice in occurrence.notices.all()
+                    ],
                 }
                 for occurrence in placement.occurrences.all()
             ],

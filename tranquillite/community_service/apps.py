@@ -9,7 +9,20 @@ class CommunityServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from tranquillite.community_service import history  # noqa: F401  (change history)
+        from tranquillite.community_service.person_panel import person_placements
         from tranquillite.core.navigation import NavigationItem, register
+        from tranquillite.people.extensions import PersonPanel, register_person_panel
+
+        # The person's page (followups/people_views.py) lists his placements the user may
+        # see, through the people app's registry: neither followups nor people imports us.
+        register_person_panel(
+            PersonPanel(
+                "community_service",
+                "community_service/includes/person_panel.html",
+                person_placements,
+                20,
+            )
+        )
 
         register(
             NavigationItem(

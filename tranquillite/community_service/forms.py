@@ -15,9 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from tranquillite.accounts.models import Organisation, OrganisationKind, User
 from tranquillite.accounts.roles import Role
 from tranquillite.community_service.models import (
+    MANUAL_MEANS,
     MAX_HOURS,
     MIN_HOURS,
     PROBATION_KINDS,
+    InformedBy,
     InterruptionReason,
     OccurrenceKind,
     PlacementDocumentKind,
@@ -288,6 +290,19 @@ class OccurrenceForm(TokenForm):
 
     def clean_day(self) -> date:
         return recent_day(self.cleaned_data["day"])
+
+
+class NoticeForm(forms.Form):
+    """The probation officer told by phone, letter or e-mail: when and how."""
+
+    informed_on = forms.DateField(label=_("Informed on"), widget=DATE)
+    means = forms.ChoiceField(
+        label=_("By"),
+        choices=[(value, label) for value, label in InformedBy.choices if value in MANUAL_MEANS],
+    )
+
+    def clean_informed_on(self) -> date:
+        return recent_day(self.cleaned_data["informed_on"])
 
 
 class ReasonForm(forms.Form):

@@ -5,6 +5,7 @@ from auditlog.registry import auditlog
 
 from tranquillite.community_service.models import (
     Occurrence,
+    OccurrenceNotice,
     Placement,
     PlacementDocument,
     Post,
@@ -15,4 +16,5 @@ auditlog.register(Post, m2m_fields={"supervisors"})
 auditlog.register(Placement)
 auditlog.register(WorkSession)
 auditlog.register(Occurrence)
+auditlog.register(OccurrenceNotice)
 auditlog.register(PlacementDocument)

@@ -180,18 +180,23 @@ class PlacementQuerySet(TerritoryScopedQuerySet["Placement"]):
             return self.none()
         coordinated = _memberships(user, {Role.COORDINATOR}).values("territory_id")
         supervising = _memberships(user, {Role.SUPERVISOR}).values("territory_id")
-        following = _memberships(user, {Role.PARTNER_MEMBER}).filter(
-            organisation__kind__in=PROBATION_KINDS
+        # The officer's service and the territory must come from the SAME membership: an
+        # officer of one service in one territory and of another in a second one follows
+        # neither service in the other territory (two separate `__in` lists would cross them).
+        # One correlated EXISTS, served by the (territory, organisation) index of memberships.
+        follows = models.Exists(
+            _memberships(user, {Role.PARTNER_MEMBER}).filter(
+                organisation=models.OuterRef("probation_service"),
+                territory=models.OuterRef("territory"),
+                organisation__kind__in=PROBATION_KINDS,
+            )
         )
         # Subqueries, not joins: a post with two supervisors must not count a placement twice.
         supervised = Post.objects.filter(supervisors=user).values("pk")
         return self.filter(
             models.Q(territory__in=coordinated)
             | models.Q(post__in=supervised, territory__in=supervising)
-            | models.Q(
-                probation_service__in=following.values("organisation_id"),
-                territory__in=following.values("territory_id"),
-            )
+            | models.Q(follows)
         )
 
     def current(self) -> Self:
@@ -419,6 +424,29 @@ class Occurrence(PublicIdModel, TerritoryScopedModel):
         ]
 
 
+# How a person tells the probation officer himself (the platform's e-mail is recorded by
+# the task that sends it, on the occurrence).
+MANUAL_MEANS = (InformedBy.PHONE, InformedBy.LETTER, InformedBy.EMAIL)
+
+
+class OccurrenceNotice(TerritoryScopedModel):
+    """The probation officer told by someone — by phone, by letter, or by an e-mail of his
+    own — recorded with its date and means, next to the platform's automatic e-mail. The
+    first way the officer was told (platform or person) also fills the occurrence's
+    `informed_at` / `informed_by`, which the lists read."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="notices")
+    means = models.CharField(_("means"), max_length=20, choices=InformedBy.choices)
+    informed_on = models.DateField(_("informed on"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = acting_user()
+
+    objects = TerritoryScopedQuerySet["OccurrenceNotice"].as_manager()
+
+    class Meta:
+        ordering = ["informed_on", "pk"]
+
+
 class PlacementDocumentKind(models.TextChoices):
     HOURS_FORM = "hours_form", _("Hours form")
     FINAL_REPORT = "final_report", _("Final report")
@@ -453,3 +481,59 @@ class PlacementDocument(PublicIdModel, TerritoryScopedModel):
 
     def access_log_label(self) -> str:
         return f"{self.placement.case_number} — {self.get_kind_display()}"
+
+
+class PlacementStatistic(TerritoryScopedModel):
+    """The anonymous shadow of a placement, kept in step by the services
+    (community_service/statistics.py): what the observatory reads (never the placements) and
+    what survives the placement's destruction by the daily purge (`placement` set to NULL;
+    CNIL AU-038: statistics are anonymous). No name, no birth date, no case number, no
+    reference of the probation service, nothing judicial: an age band at the proposal, the
+    sex, the service and post, dates, hours, the state and the closed-list reason of an
+    interruption."""
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.SET_NULL, null=True, blank=True, related_name="statistic"
+    )
+    service = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, related_name="+")
+    age_band = models.CharField(max_length=10)
+    sex = models.CharField(max_length=10)
+    hours_ordered = models.PositiveSmallIntegerField()
+    proposed_on = models.DateField()
+    started_on = models.DateField(null=True)
+    ended_on = models.DateField(null=True)
+    state = models.CharField(max_length=20, choices=PlacementState.choices)
+    interruption_reason = models.CharField(max_length=20, blank=True)
+    minutes_done = models.PositiveIntegerField(default=0)
+
+    objects = TerritoryScopedQuerySet["PlacementStatistic"].as_manager()
+
+    class Meta:
+        verbose_name = _("placement statistic")
+        verbose_name_plural = _("placement statistics")
+        indexes = [
+            models.Index(fields=["territory", "started_on"]),
+            models.Index(fields=["territory", "ended_on"]),
+        ]
+
+
+class PlacementHoursStatistic(TerritoryScopedModel):
+    """Minutes worked in one calendar year by the placement of a shadow (the hours done per
+    year survive the purge with the shadow)."""
+
+    statistic = models.ForeignKey(
+        PlacementStatistic, on_delete=models.CASCADE, related_name="hours_by_year"
+    )
+    year = models.PositiveSmallIntegerField()
+    minutes = models.PositiveIntegerField()
+
+    objects = TerritoryScopedQuerySet["PlacementHoursStatistic"].as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statistic", "year"], name="one_hours_row_per_year")
+        ]
+        indexes = [models.Index(fields=["territory", "year"])]

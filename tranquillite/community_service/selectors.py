@@ -191,4 +191,16 @@ def sessions_of(placement: Placement) -> QuerySet[WorkSession]:
 
 
 def occurrences_of(placement: Placement) -> QuerySet[Occurrence]:
-    return placement.occurrences.select_related("recorded_by")
+    return placement.occurrences.select_related("recorded_by").prefetch_related(
+        "notices__recorded_by"
+    )
+
+
+def occurrence_for(user: Any, territory: Territory, public_id: Any) -> Occurrence | None:
+    return (
+        Occurrence.objects.visible_to(user)
+        .in_territory(territory)
+        .select_related("placement__post")
+        .filter(public_id=public_id)
+        .first()
+    )

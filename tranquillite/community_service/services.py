@@ -17,14 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tranquillite.accounts.models import Organisation
-from tranquillite.community_service import retention, states, tasks, timesheets
+from tranquillite.community_service import retention, shadows, states, tasks, timesheets
 from tranquillite.community_service.models import (
     CURRENT_STATES,
+    MANUAL_MEANS,
     MAX_HOURS,
     MIN_HOURS,
     PROBATION_KINDS,
     InterruptionReason,
     Occurrence,
+    OccurrenceNotice,
     Placement,
     PlacementEvent,
     PlacementState,
@@ -54,9 +56,7 @@ def check_visible(actor: Any, placement: Placement) -> None:
         raise PermissionDenied("community_service.placement")
 
 
-def age_on(birth_date: date, day: date) -> int:
-    years = day.year - birth_date.year
-    return years - 1 if timesheets.add_months(birth_date, 12 * years) > day else years
+age_on = shadows.age_on
 
 
 # --- Posts -----------------------------------------------------------------------------------
@@ -198,6 +198,37 @@ def _check_terms(territory: Territory, person: Person, terms: PlacementTerms, to
     return deadline
 
 
+# How many times a proposal takes the next case number again when another proposal took the
+# same number at the same moment (a unique-constraint collision).
+NUMBERING_ATTEMPTS = 5
+
+
+def _save_numbered(placement: Placement, year: int) -> None:
+    """Save a new placement under the next free case number of its territory. Only a
+    collision on the case number is retried (another proposal of the same second took it);
+    any other integrity error is a refusal in French, never a crash: the outer transaction
+    then rolls everything back (a new person included)."""
+    for _attempt in range(NUMBERING_ATTEMPTS):
+        placement.case_number = _next_case_number(placement.territory, year)
+        try:
+            with transaction.atomic():
+                placement.save(force_insert=True)
+        except IntegrityError as error:
+            placement.pk = None
+            taken = Placement.objects.filter(
+                territory=placement.territory, case_number=placement.case_number
+            ).exists()
+            if not taken:
+                raise ValidationError(
+                    _("The placement could not be saved: check its details and try again.")
+                ) from error
+            continue
+        return
+    raise ValidationError(
+        _("Many placements are being opened at this moment: please try again in a moment.")
+    )
+
+
 @transaction.atomic
 def propose_placement(
     *,
@@ -232,34 +263,27 @@ def propose_placement(
     deadline = _check_terms(territory, person, terms, today)
     if person.pk is None:
         person.save()
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                placement = Placement.objects.create(
-                    territory=territory,
-                    case_number=_next_case_number(territory, today.year),
-                    person=person,
-                    post=terms.post,
-                    probation_service=terms.probation_service,
-                    probation_officer=terms.probation_officer,
-                    officer_name=terms.officer_name.strip(),
-                    officer_email=terms.officer_email.strip(),
-                    probation_reference=terms.probation_reference.strip(),
-                    hours_ordered=terms.hours_ordered,
-                    sentence_date=terms.sentence_date,
-                    deadline=deadline,
-                    deadline_reason=terms.deadline_reason.strip()[:300],
-                    planned_days=sorted(set(terms.planned_days)),
-                    planned_start=terms.planned_start,
-                    planned_end=terms.planned_end,
-                    planned_break_minutes=terms.planned_break_minutes,
-                    created_by=actor,
-                )
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise RuntimeError("Case numbers are too busy: try again.")
+    placement = Placement(
+        territory=territory,
+        person=person,
+        post=terms.post,
+        probation_service=terms.probation_service,
+        probation_officer=terms.probation_officer,
+        officer_name=terms.officer_name.strip(),
+        officer_email=terms.officer_email.strip(),
+        probation_reference=terms.probation_reference.strip(),
+        hours_ordered=terms.hours_ordered,
+        sentence_date=terms.sentence_date,
+        deadline=deadline,
+        deadline_reason=terms.deadline_reason.strip()[:300],
+        planned_days=sorted(set(terms.planned_days)),
+        planned_start=terms.planned_start,
+        planned_end=terms.planned_end,
+        planned_break_minutes=terms.planned_break_minutes,
+        created_by=actor,
+    )
+    _save_numbered(placement, today.year)
+    shadows.create_shadow(placement, today)
     PlacementEvent.objects.create(
         territory=territory,
         placement=placement,
@@ -380,6 +404,7 @@ def change_state(
         placement.destroy_on = retention.destroy_on(event.occurred_on)
         fields += ["ended_on", "destroy_on"]
     placement.save(update_fields=fields)
+    shadows.sync_state(placement)
     return placement
 
 
@@ -511,6 +536,8 @@ def record_session(
     except IntegrityError:
         # The same token raced in from a second request: the first one won.
         return WorkSession.objects.get(territory=placement.territory, client_token=token), False
+    if ends_at is not None:
+        shadows.sync_hours(placement)
     return session, True
 
 
@@ -533,6 +560,7 @@ def close_session(
     session.break_minutes = break_minutes
     session.tasks = tasks.strip()[:300]
     session.save(update_fields=["ends_at", "break_minutes", "minutes", "tasks"])
+    shadows.sync_hours(session.placement)
     return session
 
 
@@ -595,6 +623,7 @@ def correct_session(
     session.validated_at = None
     session.validated_by = None
     session.save()
+    shadows.sync_hours(session.placement)
     return session
 
 
@@ -627,3 +656,33 @@ def record_occurrence(
     )
     transaction.on_commit(lambda: tasks.send_probation_notice.enqueue(occurrence.pk))
     return occurrence, True
+
+
+@transaction.atomic
+def record_notice(
+    *, actor: Any, occurrence: Occurrence, means: str, informed_on: date
+) -> OccurrenceNotice:
+    """The probation officer was told by phone, by letter or by an e-mail of one's own (art.
+    131-22 code pénal: the host reports to the probation service), next to the platform's
+    e-mail. The first way he was told also marks the occurrence informed."""
+    _may_record(actor, occurrence.placement)
+    if means not in MANUAL_MEANS:
+        raise ValidationError(_("Choose how the probation officer was informed."))
+    if informed_on > timezone.localdate():
+        raise ValidationError(_("This date is in the future."))
+    if informed_on < occurrence.day:
+        raise ValidationError(
+            _("The probation officer cannot have been informed before the day it happened.")
+        )
+    notice = OccurrenceNotice.objects.create(
+        territory=occurrence.territory,
+        occurrence=occurrence,
+        means=means,
+        informed_on=informed_on,
+        recorded_by=actor,
+    )
+    informed_at = timezone.make_aware(datetime.combine(informed_on, time(12, 0)))
+    Occurrence.objects.filter(pk=occurrence.pk, informed_at__isnull=True).update(
+        informed_at=informed_at, informed_by=means
+    )
+    return notice

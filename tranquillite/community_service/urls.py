@@ -29,6 +29,11 @@ urlpatterns = [
         documents_views.document_download,
         name="document",
     ),
+    path(
+        "signalements/<uuid:public_id>/information/",
+        views.occurrence_notice,
+        name="occurrence_notice",
+    ),
     path("seances/<uuid:public_id>/depart/", views.session_close, name="session_close"),
     path("seances/<uuid:public_id>/valider/", views.session_validate, name="session_validate"),
     path("seances/<uuid:public_id>/corriger/", views.session_correct, name="session_correct"),

@@ -292,7 +292,16 @@ def _placement_page(
         "pace": selectors.pace_of(placement, today),
         "done_hours": round(int(getattr(placement, "done", 0)) / 60, 1),
         "sessions": selectors.sessions_of(placement),
-        "occurrences": selectors.occurrences_of(placement),
+        "occurrences": [
+            (
+                occurrence,
+                bound.get("notice_forms", {}).get(occurrence.pk)
+                or forms.NoticeForm(
+                    initial={"informed_on": today}, auto_id=f"id_notice{occurrence.pk}_%s"
+                ),
+            )
+            for occurrence in selectors.occurrences_of(placement)
+        ],
         "events": placement.events.select_related("recorded_by"),
         "documents": placement.documents.select_related("mail"),
         "moves": states.moves_from(placement.state) if administers else [],
@@ -545,6 +554,27 @@ def occurrence_new(request: HttpRequest, public_id: Any) -> HttpResponse:
         {"form": form, "placement": placement, "retour": request.GET.get("retour", "")[:10]},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@require_right(RECORD, hide=True)
+def occurrence_notice(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The probation officer was told by phone, letter or e-mail: the date and the means."""
+    occurrence = selectors.occurrence_for(request.user, current_territory(request), public_id)
+    if occurrence is None:
+        raise Http404
+    placement = occurrence.placement
+    form = forms.NoticeForm(request.POST, auto_id=f"id_notice{occurrence.pk}_%s")
+    if form.is_valid():
+        try:
+            services.record_notice(actor=request.user, occurrence=occurrence, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Recorded: the probation officer was informed."))
+            return redirect("community_service:placement", placement.public_id)
+    placement = _placement(request, placement.public_id)
+    return _placement_page(request, placement, status=400, notice_forms={occurrence.pk: form})
 
 
 # --- The supervisor's day ----------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from tranquillite.accounts.models import Membership, Organisation, OrganisationKind, User
 from tranquillite.accounts.roles import Role
-from tranquillite.community_service import services, timesheets
+from tranquillite.community_service import services, shadows, timesheets
 from tranquillite.community_service.documents import produce_document
 from tranquillite.community_service.models import (
     InformedBy,
@@ -298,6 +298,7 @@ def _sessions(
                 )
         day += timedelta(days=1)
     WorkSession.objects.bulk_create(rows)
+    shadows.sync_hours(placement)  # bulk_create skips the services: keep the shadow in step
 
 
 def _occurrence(placement: Placement, kind: str, day: date, note: str, by: User) -> None:

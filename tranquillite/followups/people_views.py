@@ -26,6 +26,7 @@ from tranquillite.followups.forms import PersonForm, PersonSearchForm, with_choi
 from tranquillite.followups.selectors import follow_ups_of_people
 from tranquillite.followups.views import archive_reason
 from tranquillite.people import services
+from tranquillite.people.extensions import person_panels
 from tranquillite.people.forms import GuardianForm, MergeForm
 from tranquillite.people.models import LegalGuardian, Person
 from tranquillite.people.selectors import person_for, possible_duplicates, search_people
@@ -46,6 +47,10 @@ def _archived_only(request: HttpRequest, person: Person) -> bool:
     """True when the person is seen only through archived files none of which was opened
     with a reason in the last minutes: the page then points to those files."""
     files = person.visible_follow_ups  # type: ignore[attr-defined]
+    if not files:
+        # Seen through another module's record (a community-service placement the user
+        # administers), not through an archived file.
+        return False
     if any(not follow_up.is_archived for follow_up in files):
         return False
     return not any(archive_reason(request, follow_up) for follow_up in files)
@@ -95,6 +100,8 @@ def person_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "guardians": list(person.guardians.all()),
             "follow_ups": person.visible_follow_ups,  # type: ignore[attr-defined]
             "merges": list(person.merges.all()),
+            # Other modules' records about the person the user may see (people/extensions.py).
+            "panels": person_panels(request, person),
         },
     )
 

@@ -41,6 +41,15 @@ class ObservatoryConfig(AppConfig):
                 20,
             )
         )
+        register(
+            NavigationItem(
+                "observatory",
+                _("Community-service statistics"),
+                "observatory:community_service",
+                "observatory.view_statistics",
+                11,
+            )
+        )
         # Indicator sources for the action sheets (strategy/sources.py). By referral cohort:
         # the files referred in the period, and what became of them so far ("recompute" on
         # the indicator refreshes past months as hearings and reviews are recorded). A source

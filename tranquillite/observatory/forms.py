@@ -70,3 +70,27 @@ class FieldExportForm(FieldFiguresForm):
         self.fields["mois"].widget = forms.DateInput(attrs={"type": "hidden"}, format="%Y-%m")
         for name in ("periode", "equipes"):
             self.fields[name].widget = forms.HiddenInput()
+
+
+class YearForm(forms.Form):
+    """Which calendar year of the community-service figures (GET; no name can go here)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_field = self.fields["year"]
+        assert isinstance(year_field, forms.TypedChoiceField)
+        year_field.choices = [(year, str(year)) for year in years]
+
+
+class YearExportForm(YearForm):
+    reason = forms.CharField(
+        label=_("Reason for the export"),
+        max_length=500,
+        help_text=_("Required: the export itself is written to the access log."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget = forms.HiddenInput()

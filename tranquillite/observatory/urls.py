@@ -13,4 +13,6 @@ urlpatterns = [
     path("alertes/export/", tension_views.alert_export, name="alerts_export"),
     path("terrain/", views.field_figures, name="field"),
     path("terrain/export/", views.field_export, name="field_export"),
+    path("tig/", views.community_service_figures, name="community_service"),
+    path("tig/export/", views.community_service_export, name="community_service_export"),
 ]

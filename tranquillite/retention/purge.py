@@ -19,7 +19,8 @@ timer, docs/operations.md):
    the absorbed duplicates included).
 3. Community-service placements due under their own rule (community_service/retention.py: 3
    years after the end) go the same way, with their sessions, absences, corrections and
-   documents; their people then go with step 2 when nothing else holds them.
+   documents; their people then go with step 2 when nothing else holds them. Their anonymous
+   `PlacementStatistic` stays, detached (`placement` set to NULL), like `CaseStatistic`.
 4. One `PurgeRun` per territory keeps what was destroyed as anonymous counts (placements in
    its `rows`, "community_service.placement").
 
