@@ -9,6 +9,14 @@
       if (main) { main.focus(); }
     }
   });
+  // The live banners poll in the background: not while the device is offline (a mediator's
+  // phone in a cellar), where each attempt would only fail; the next tick tries again.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var banner = event.target.closest && event.target.closest(".tq-live-banner");
+    if (banner && navigator.onLine === false) {
+      event.preventDefault();
+    }
+  });
   // A form sent back with errors: move focus to its summary, which is then read out and
   // links to each field in error. A link of the summary focuses its field.
   var summary = document.querySelector(".tq-error-summary");

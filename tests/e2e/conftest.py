@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,10 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test import override_settings
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.conftest import TEST_SETTINGS
@@ -39,6 +42,30 @@ from tests.e2e.browser import (
 )
 from tranquillite.core.models import Territory
 from tranquillite.demo.data import load
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server's threads share the test's in-memory SQLite connection, which two
+    requests at once corrupt ("bad parameter or other API misuse": a page loading while its
+    live banner polls). Each request is answered whole under one lock; connections stay
+    threaded, so an idle keep-alive connection never blocks another."""
+
+    _lock = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        def one_at_a_time(environ: Any, start_response: Any) -> list[bytes]:
+            with self._lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeServer
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -52,7 +52,7 @@ def test_entries_wait_offline_and_reach_the_server_once(
     expect(tab.locator("#field-network")).to_contain_text("Connecté")
     check(tab, request, "shift-online")
 
-    tab.context.set_offline(True)
+    _go_offline(tab)
     expect(tab.locator("#field-network")).to_contain_text("Pas de réseau")
     _log(tab, "young_people", "Quatre-Chemins")
     _log(tab, "neighbour_conflict", "Hoche")
@@ -67,6 +67,8 @@ def test_entries_wait_offline_and_reach_the_server_once(
     expect(queued.first).to_contain_text("en attente d’envoi")
     check(tab, request, "three-waiting-offline")
 
+    # Reloaded offline, the page's live banner polls on load: it must not try the network
+    # (tranquillite.js), which the browser would report as a failed request.
     tab.reload()
     expect(tab.locator("#shift-title")).to_contain_text("Quatre-Chemins")
     expect(tab.locator("#outbox li")).to_have_count(3)
@@ -165,7 +167,7 @@ def test_an_entry_queued_before_the_session_ended_leaves_after_signing_in_again(
     tab.get_by_role("button", name="Prendre mon service").click()
     expect(tab.locator("#shift-title")).to_contain_text("Hoche")
 
-    tab.context.set_offline(True)
+    _go_offline(tab)
     _log(tab, "young_people", "Hoche")
     expect(tab.locator("#outbox li")).to_have_count(1)
     # The session ends while the phone is offline (30 minutes idle, or signed out elsewhere).
@@ -181,6 +183,14 @@ def test_an_entry_queued_before_the_session_ended_leaves_after_signing_in_again(
     shift = Shift.objects.get(started_at__isnull=False, ended_at__isnull=True)
     assert LogEntry.objects.filter(shift=shift).count() == 1
     check(tab, request, "sent-after-signing-in-again")
+
+
+def _go_offline(tab) -> None:
+    # The page's first background requests (the live banner's poll on load) finish before
+    # the network drops: one cut in flight would be a failure of this test's timing, not of
+    # the page; the banner never polls while the phone knows it is offline (tranquillite.js).
+    tab.wait_for_load_state("networkidle")
+    tab.context.set_offline(True)
 
 
 # What the phone's queue holds, read without the page's scripts (the sign-in page has none).

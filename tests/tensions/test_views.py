@@ -70,6 +70,26 @@ def test_a_background_poll_does_not_keep_an_idle_session(setup, client_for, sett
     assert response.status_code == 286  # expired: polling stops, no sign-in page swapped in
 
 
+def test_a_poll_before_the_second_factor_is_enrolled_stops_instead_of_redirecting(
+    setup, client_for
+):
+    """The enrolment redirect must not be followed by htmx into the banner (the whole
+    enrolment page, with a second code field, appeared inside the first one)."""
+    from django.contrib.messages import get_messages
+
+    from tests.factories import member
+    from tranquillite.accounts.roles import Role
+
+    newcomer = member(setup.territory, Role.COORDINATOR, with_mfa=False)
+    client = client_for(newcomer)
+    response = client.get(reverse("tensions:banner"), headers={"X-Tranquillite-Poll": "1"})
+    assert response.status_code == 286
+    assert list(get_messages(response.wsgi_request)) == []
+    # A page itself still sends the user to enrol.
+    page = client.get(reverse("tensions:board"))
+    assert page.status_code == 302 and page["Location"] == reverse("mfa_activate_totp")
+
+
 def test_board_lists_and_logs_in_few_queries(setup, client_for):
     alerts = [raise_one(setup) for _ in range(5)]
     client = client_for(setup.supervisor)

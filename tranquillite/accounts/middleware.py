@@ -84,6 +84,10 @@ class MandatoryMFAMiddleware:
                 # Checked once per session: a required factor cannot be removed (adapters).
                 request.session[SESSION_MFA_CHECKED] = True
             elif user_requires_mfa(user):
+                if request.headers.get(BACKGROUND_POLL_HEADER) == "1":
+                    # A page's poll must not follow the redirect: htmx would swap the whole
+                    # enrolment page into the banner.
+                    return HttpResponse(status=HTMX_STOP_POLLING)
                 messages.warning(
                     request,
                     _(
