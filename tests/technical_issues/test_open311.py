@@ -126,3 +126,140 @@ def test_readers_see_what_they_may_and_bad_filters_are_refused_in_french(setup, 
 def test_one_request_with_a_bad_identifier_is_a_404(setup, client_for):
     client = client_for(setup.coordinator)
     assert client.get(f"{API}/requests/not-an-id.json").status_code == 404
+
+
+# --- Writing back: a new request, and the fixer's status from its own tool -------------------
+
+
+def token_of(setup, user) -> str:
+    from tranquillite.api import services as api_services
+
+    _token, secret = api_services.create_token(
+        actor=user, territory=setup.territory, name="Outil de gestion", days=30
+    )
+    return secret
+
+
+def new_request(**fields) -> dict[str, str]:
+    """GeoReport's form fields; a field given as None is left out."""
+    data = {
+        "service_code": "lighting",
+        "description": "Candélabre éteint devant l'école",
+        "lat": str(QUATRE_CHEMINS[0]),
+        "long": str(QUATRE_CHEMINS[1]),
+        **fields,
+    }
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def test_a_new_request_is_routed_like_any_issue_with_the_key_as_a_form_field(setup):
+    from django.test import Client
+
+    from tranquillite.technical_issues.models import TechnicalIssue
+
+    secret = token_of(setup, setup.landlord_member)
+    client = Client(enforce_csrf_checks=True)  # no session, no CSRF token: the key is enough
+    answer = client.post(f"{API}/requests.json", new_request(api_key=secret))
+    assert answer.status_code == 201, answer.content
+    [created] = answer.json()
+    assert set(created) == {"service_request_id", "service_notice", "account_id"}
+    issue = TechnicalIssue.objects.get(public_id=created["service_request_id"])
+    assert issue.territory == setup.territory and issue.reporter == setup.landlord_member
+    assert issue.organisation == setup.lighting  # the territory's routing, not the caller's
+    assert issue.source == "partner"
+    assert issue.neighbourhood.name == "Quatre-Chemins"
+    assert "Éclairage public" in created["service_notice"]
+    # The same through the Authorization header, and readable back through GeoReport.
+    bearer = {"Authorization": f"Bearer {secret}"}
+    again = client.post(f"{API}/requests.json", new_request(), headers=bearer)
+    assert again.status_code == 201
+    assert TechnicalIssue.objects.filter(territory=setup.territory).count() == 2
+
+
+def test_a_write_needs_a_token_and_never_reads_it_from_the_address(setup, client_for):
+    from tranquillite.technical_issues.models import TechnicalIssue
+
+    secret = token_of(setup, setup.coordinator)
+    # Signed in through the browser, without a token: the writes are for programs.
+    assert (
+        client_for(setup.coordinator).post(f"{API}/requests.json", new_request()).status_code == 401
+    )
+    from django.test import Client
+
+    in_query = Client().post(f"{API}/requests.json?api_key={secret}", new_request())
+    assert in_query.status_code == 401
+    wrong = Client().post(f"{API}/requests.json", new_request(api_key="tq_" + "x" * 40))
+    assert wrong.status_code == 401
+    assert "jeton" in wrong.json()["errors"][0]["message"]
+    assert not TechnicalIssue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"email": "habitant@example.fr"}, "email", "aucune donnée personnelle"),
+        ({"first_name": "Karim", "last_name": "B."}, "first_name", "aucune donnée personnelle"),
+        ({"phone": "06 12 34 56 78"}, "phone", "aucune donnée personnelle"),
+        ({"media_url": "http://169.254.169.254/x.jpg"}, "media_url", "photo"),
+        ({"service_code": "potholes"}, "service_code", "service inconnu"),
+        ({"lat": None}, "lat", "position"),
+        ({"lat": "48.80", "long": "2.20"}, "latitude", "hors du territoire"),
+        ({"description": "Appeler M. Dupont au 06 12 34 56 78"}, "description", "personne"),
+    ],
+)
+def test_a_bad_new_request_is_refused_in_french_and_nothing_is_stored(setup, fields, field, words):
+    from django.test import Client
+
+    from tranquillite.technical_issues.models import TechnicalIssue
+
+    secret = token_of(setup, setup.coordinator)
+    answer = Client().post(f"{API}/requests.json", new_request(api_key=secret, **fields))
+    assert answer.status_code == 422, answer.content
+    errors = answer.json()["errors"]
+    assert field in {error["field"] for error in errors}
+    assert words in " ".join(error["message"] for error in errors).lower()
+    assert not TechnicalIssue.objects.exists()
+
+
+def test_the_fixer_acknowledges_and_resolves_from_its_own_tool_and_no_one_else_may(setup):
+    from django.test import Client
+
+    from tests.technical_issues.test_fixer import to_landlord
+    from tranquillite.technical_issues.models import IssueStatus
+
+    to_landlord(setup)
+    issue = raise_one(setup)
+    url = f"{API}/requests/{issue.public_id}/status.json"
+    client = Client()
+    # A partner of another organisation: as if the issue did not exist.
+    refused = client.post(
+        url, {"status": "resolved", "api_key": token_of(setup, setup.other_partner)}
+    )
+    assert refused.status_code == 404
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.OPEN
+
+    secret = token_of(setup, setup.landlord_member)
+    acknowledged = client.post(url, {"status": "acknowledged", "api_key": secret})
+    assert acknowledged.status_code == 200, acknowledged.content
+    assert acknowledged.json()[0]["status"] == "open"
+    no_reason = client.post(url, {"status": "refused", "api_key": secret})
+    assert no_reason.status_code == 422
+    assert "pourquoi" in no_reason.json()["errors"][0]["message"].lower()
+    unknown = client.post(url, {"status": "maybe", "api_key": secret})
+    assert unknown.status_code == 422
+    resolved = client.post(
+        url, {"status": "resolved", "status_notes": "Porte réparée", "api_key": secret}
+    )
+    assert resolved.status_code == 200
+    record = resolved.json()[0]
+    assert record["status"] == "closed" and "Porte réparée" in record["status_notes"]
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED and issue.acknowledged_at is not None
+    # A closed issue changes no more: said in French, nothing changed.
+    late = client.post(
+        url, {"status": "refused", "status_notes": "Pas chez nous", "api_key": secret}
+    )
+    assert late.status_code == 422 and "clos" in late.json()["errors"][0]["message"]
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.RESOLVED

@@ -5,12 +5,23 @@ the territory's issues with the field names it already knows.
   type, keywords, group);
 - `GET requests.json` — the issues (filters: service_request_id, service_code, start_date,
   end_date, status), newest first, at most 1,000 (GeoReport's default of 90 days applies);
-- `GET requests/{service_request_id}.json` — one issue (a list of one, as the spec says).
+- `GET requests/{service_request_id}.json` — one issue (a list of one, as the spec says);
+- `POST requests.json` — a new issue (GeoReport's form fields), routed like any other;
+- `POST requests/{service_request_id}/status.json` — Tranquillité's extension (GeoReport v2
+  has no update): the organisation the issue is routed to acknowledges, resolves or refuses
+  it from its own request-management tool.
 
-No personal data: no reporter, no member, no account; the description has passed the name
-guard; `address` is the neighbourhood. Whoever reads sees only what `visible_to` lets him see
-(the coordination: the territory; an organisation: its issues), in the current territory.
-Writing back through Open311 (POST requests) comes with per-account API tokens (planned)."""
+No personal data, in either direction: no reporter, no member, no account; the description
+has passed the name guard; `address` is the neighbourhood. A new request carrying GeoReport's
+personal fields (email, first_name, last_name, phone, device_id, account_id) is refused rather
+than stored (RGPD art. 5(1)(c), data minimisation: the platform's issues name no one), and
+so is a `media_url` (the platform never fetches a picture from an address: a photo is
+attached in Tranquillité, where its metadata are stripped).
+
+Whoever reads sees only what `visible_to` lets him see (the coordination: the territory; an
+organisation: its issues), in the current territory. Writes need a per-account API token,
+as GeoReport's `api_key` form field or an `Authorization: Bearer` header; they go through the
+same services, rights and checks as the pages."""
 
 from __future__ import annotations
 
@@ -24,10 +35,12 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Form, Router, Schema, Status
 
+from tranquillite.api.auth import TokenAuth
 from tranquillite.core.http import absolute_url
 from tranquillite.core.models import Territory
+from tranquillite.technical_issues import services as issue_services
 from tranquillite.technical_issues.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -36,6 +49,9 @@ from tranquillite.technical_issues.models import (
 )
 
 router = Router(tags=["open311"])
+
+# GeoReport v2's fields about the person who reports: never accepted (see above).
+PERSONAL_FIELDS = ("email", "first_name", "last_name", "phone", "device_id", "account_id")
 
 DEFAULT_SPAN = timedelta(days=90)
 MAX_REQUESTS = 1000
@@ -201,3 +217,115 @@ def request_status(request: HttpRequest, service_request_id: str) -> Any:
     if issue is None:
         raise Http404
     return [as_request(issue)]
+
+
+# --- Writing back -----------------------------------------------------------------------------
+
+
+class FormApiKey(TokenAuth):
+    """GeoReport v2 clients send their key as the `api_key` field of the POST body. Never read
+    from the query string, where it would be written in every access log."""
+
+    openapi_description = "GeoReport v2 `api_key` form field: a per-account API token (tq_…)."
+
+    def __call__(self, request: HttpRequest) -> Any:
+        key = request.POST.get("api_key", "") if request.method == "POST" else ""
+        if not key:
+            return None
+        return self.authenticate(request, key)
+
+
+# Writes: a token only (the city's tool is a program, not a browser session).
+WRITE_AUTH = [TokenAuth(), FormApiKey()]
+
+
+class RequestCreatedOut(Schema):
+    service_request_id: str
+    service_notice: str | None
+    account_id: str | None
+
+
+def _refuse_personal_data(request: HttpRequest) -> None:
+    given = [name for name in PERSONAL_FIELDS if request.POST.get(name, "").strip()]
+    if given:
+        message = _(
+            "Tranquillité records no personal data: send the request without %(fields)s."
+        ) % {"fields": ", ".join(given)}
+        raise ValidationError(dict.fromkeys(given, message))
+    if request.POST.get("media_url", "").strip():
+        raise ValidationError(
+            {
+                "media_url": _(
+                    "A photo is not taken from an address: attach it to the issue in "
+                    "Tranquillité, which removes its metadata."
+                )
+            }
+        )
+
+
+@router.post(
+    "/requests.json", response={201: list[RequestCreatedOut]}, auth=WRITE_AUTH, url_name="create"
+)
+def create_request(
+    request: HttpRequest,
+    service_code: Form[str],
+    description: Form[str] = "",
+    lat: Form[float | None] = None,
+    long: Form[float | None] = None,
+    jurisdiction_id: Form[str | None] = None,
+) -> Any:
+    """A new issue, routed to the organisation that fixes it (GeoReport v2 "POST Service
+    Request"). The position (`lat`, `long`) is required: it decides the routing."""
+    _refuse_personal_data(request)
+    if service_code not in IssueCategory.values:
+        raise ValidationError({"service_code": _("Unknown service code.")})
+    if lat is None or long is None:
+        raise ValidationError(
+            {"lat": _("Give lat and long: the position decides who fixes the issue.")}
+        )
+    issue = issue_services.raise_issue(
+        actor=request.user,
+        territory=_territory(request),
+        data=issue_services.IssueInput(
+            category=service_code, description=description, latitude=lat, longitude=long
+        ),
+    )
+    notice = _("Sent to %(organisation)s, to be fixed by %(date)s.") % {
+        "organisation": issue.organisation.name,
+        "date": timezone.localtime(issue.due_at).strftime("%d/%m/%Y"),
+    }
+    created = {"service_request_id": str(issue.public_id), "service_notice": notice}
+    return Status(201, [{**created, "account_id": None}])
+
+
+@router.post(
+    "/requests/{service_request_id}/status.json",
+    response=list[RequestOut],
+    auth=WRITE_AUTH,
+    url_name="update_status",
+)
+def update_status(
+    request: HttpRequest,
+    service_request_id: str,
+    status: Form[str],
+    status_notes: Form[str] = "",
+) -> Any:
+    """Extension: the organisation the issue is routed to acknowledges, resolves (with an
+    optional note) or refuses it (with its reason, which the reporter reads). Anyone else,
+    and an issue one may not see, get a 404."""
+    try:
+        public_id = UUID(service_request_id)
+    except ValueError as error:
+        raise Http404 from error
+    issue = _issues(request).filter(public_id=public_id).first()
+    if issue is None or not issue_services.works_on(request.user, issue):
+        raise Http404
+    if status == "acknowledged":
+        issue = issue_services.acknowledge(actor=request.user, issue=issue)
+    elif status == "resolved":
+        issue = issue_services.resolve(actor=request.user, issue=issue, note=status_notes)
+    elif status == "refused":
+        issue = issue_services.refuse(actor=request.user, issue=issue, reason=status_notes)
+    else:
+        raise ValidationError({"status": _("The status is acknowledged, resolved or refused.")})
+    return [as_request(_issues(request).get(pk=issue.pk))]
