@@ -229,3 +229,45 @@ def test_map_is_neighbourhood_level(setup, client_for):
     page = client_for(setup.police).get(reverse("tensions:map")).content.decode()
     assert "Quatre-Chemins : 1 alerte en cours (Risque imminent)" in page
     assert "affrontement" not in page  # no description on the map
+
+
+def test_history_pages_through_every_lifted_alert_once_keeping_the_filter(
+    setup, client_for, django_assert_max_num_queries
+):
+    import re
+
+    from tranquillite.tensions.models import TensionAlert
+    from tranquillite.tensions.selectors import HISTORY_PAGE
+
+    for _ in range(HISTORY_PAGE + 3):
+        alert = raise_one(setup)
+        services.lift_alert(actor=setup.coordinator, alert=alert, outcome="no_violence")
+    # Same second for several alerts: the order falls back on the row, never skips one.
+    TensionAlert.objects.update(raised_at=TensionAlert.objects.first().raised_at)
+    other = raise_one(setup)
+    services.lift_alert(actor=setup.coordinator, alert=other, outcome="violence")
+    client = client_for(setup.coordinator)
+    url = reverse("tensions:history")
+
+    def ids(page: str) -> list[str]:
+        return re.findall(r'href="/alertes/([0-9a-f-]{36})/"', page)
+
+    with django_assert_max_num_queries(15):
+        first = client.get(url, {"issue": "no_violence"}).content.decode()
+    assert len(ids(first)) == HISTORY_PAGE
+
+    def older(page: str) -> re.Match[str] | None:
+        return re.search(
+            r'href="\?issue=no_violence&amp;apres=([0-9a-f-]{36})">Alertes plus anciennes', page
+        )
+
+    link = older(first)
+    assert link, "the link to older alerts keeps the filter"
+    second = client.get(url, {"issue": "no_violence", "apres": link.group(1)}).content.decode()
+    assert len(ids(second)) == 3 and older(second) is None
+    assert 'href="?issue=no_violence">Les plus récentes' in second
+    assert set(ids(first)).isdisjoint(ids(second))
+    assert str(other.public_id) not in ids(first) + ids(second)  # the filter held
+    # A cursor one may not see (or made up) starts from the most recent.
+    made_up = client.get(url, {"issue": "no_violence", "apres": str(setup.a.public_id)})
+    assert ids(made_up.content.decode()) == ids(first)

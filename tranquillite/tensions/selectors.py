@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import ngettext
 
 from tranquillite.accounts.models import Organisation
@@ -22,7 +22,8 @@ from tranquillite.tensions.models import (
     TensionAlertQuerySet,
 )
 
-HISTORY_PAGE = 50
+# A page of the history: 25 alerts (each listed one is an access-log row), then "older".
+HISTORY_PAGE = 25
 
 
 def _base(user: Any, territory: Territory) -> TensionAlertQuerySet:
@@ -81,7 +82,32 @@ def lifted_alerts(user: Any, territory: Territory, chosen: HistoryFilter) -> Que
         alerts = alerts.filter(raised_at__date__gte=chosen.since)
     if chosen.until is not None:
         alerts = alerts.filter(raised_at__date__lte=chosen.until)
-    return _with_neighbourhoods(alerts.order_by("-raised_at"))
+    return _with_neighbourhoods(alerts.order_by("-raised_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    alerts: list[TensionAlert]
+    older: UUID | None  # the cursor of the next page, None on the last one
+
+
+def history_page(
+    user: Any, territory: Territory, chosen: HistoryFilter, *, after: UUID | None = None
+) -> HistoryPage:
+    """One page of the lifted alerts, newest first, after the alert `after` (keyset
+    pagination: the page costs the same at the tenth year as at the first, where an offset
+    would read and skip every earlier row). A cursor one may not see starts from the top."""
+    alerts = lifted_alerts(user, territory, chosen)
+    if after is not None:
+        mark = _base(user, territory).filter(public_id=after).values("raised_at", "pk").first()
+        if mark is not None:
+            alerts = alerts.filter(
+                Q(raised_at__lt=mark["raised_at"])
+                | Q(raised_at=mark["raised_at"], pk__lt=mark["pk"])
+            )
+    rows = list(alerts[: HISTORY_PAGE + 1])
+    page = rows[:HISTORY_PAGE]
+    return HistoryPage(page, page[-1].public_id if len(rows) > HISTORY_PAGE else None)
 
 
 def alert_for(user: Any, territory: Territory, public_id: Any) -> TensionAlert | None:

@@ -221,20 +221,20 @@ def history(request: HttpRequest) -> HttpResponse:
         since=query_value(request, "du", as_date, None),
         until=query_value(request, "au", as_date, None),
     )
-    alerts = list(
-        selectors.lifted_alerts(request.user, territory, chosen)[: selectors.HISTORY_PAGE]
-    )
-    record_access(request, AccessAction.LIST, alerts)
+    after = query_value(request, "apres", as_uuid, None)
+    page = selectors.history_page(request.user, territory, chosen, after=after)
+    record_access(request, AccessAction.LIST, page.alerts)
     return render(
         request,
         "tensions/history.html",
         {
-            "alerts": alerts,
+            "alerts": page.alerts,
+            "older": page.older,
+            "paged": after is not None,
             "chosen": chosen,
             "neighbourhoods": neighbourhoods,
             "levels": Level.choices,
             "outcomes": AlertOutcome.choices,
-            "page_size": selectors.HISTORY_PAGE,
         },
     )
 
