@@ -15,7 +15,9 @@ force_login + TOTP):
 - routing a new issue with 1,000 rules (`routing.route`): p95 ≤ 20 ms;
 - `/healthz/` in the same run, for the ratio.
 
-Not yet part of `make benchmark` (next slice: the generator and the runner's page table)."""
+`make benchmark` runs it after the pages (scripts/run-benchmarks): the foundation scenario at
+the issue's size (20,000 issues in the timed territory, 1,980,000 in the other, 1,000 rules),
+the smoke one small. The results go to `--out` as `technical-issues-<vendor>-<UTC>.json`."""
 
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ import argparse
 import json
 import random
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from benchmarks.scenarios import setup_django
@@ -177,6 +180,7 @@ def main() -> int:
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=None, help="folder for the JSON results")
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -271,7 +275,13 @@ def main() -> int:
             f"queries {row['queries']:3} (max {row['queries_max']})  "
             f"×{row['p50_ms'] / health:.1f} healthz  {'OK' if ok else 'MISSED'}"
         )
-    print(json.dumps(results, indent=1, default=str), file=sys.stderr)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = args.out / f"technical-issues-{connection.vendor}-{stamp}.json"
+        sizes = {"issues": args.issues, "other_issues": args.other_issues, "rules": args.rules}
+        path.write_text(json.dumps({"sizes": sizes, "pages": results}, indent=1, default=str))
+        print(f"Results: {path}")
     return 1 if failed else 0
 
 

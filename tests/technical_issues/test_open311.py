@@ -263,3 +263,38 @@ def test_the_fixer_acknowledges_and_resolves_from_its_own_tool_and_no_one_else_m
     assert late.status_code == 422 and "clos" in late.json()["errors"][0]["message"]
     issue.refresh_from_db()
     assert issue.status == IssueStatus.RESOLVED
+
+
+def test_a_request_sent_again_with_its_idempotency_key_raises_one_issue(setup):
+    import uuid
+
+    from django.test import Client
+
+    from tranquillite.technical_issues.models import TechnicalIssue
+
+    key = str(uuid.uuid4())
+    secret = token_of(setup, setup.landlord_member)
+    client = Client()
+    first = client.post(
+        f"{API}/requests.json", new_request(api_key=secret), headers={"Idempotency-Key": key}
+    )
+    # The answer was lost on the way back: the tool sends the same request again.
+    again = client.post(
+        f"{API}/requests.json", new_request(api_key=secret), headers={"Idempotency-Key": key}
+    )
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert TechnicalIssue.objects.count() == 1
+    # Someone else's key is a conflict, refused without showing the issue.
+    other = client.post(
+        f"{API}/requests.json",
+        new_request(api_key=token_of(setup, setup.coordinator)),
+        headers={"Idempotency-Key": key},
+    )
+    assert other.status_code == 422
+    assert first.json()[0]["service_request_id"] not in other.content.decode()
+    assert TechnicalIssue.objects.count() == 1
+    # Without a key, each request is a new issue (GeoReport's own behaviour).
+    client.post(f"{API}/requests.json", new_request(api_key=secret))
+    assert TechnicalIssue.objects.count() == 2

@@ -31,11 +31,11 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Form, Router, Schema, Status
+from ninja import Form, Header, Router, Schema, Status
 
 from tranquillite.api.auth import TokenAuth
 from tranquillite.core.http import absolute_url
@@ -268,14 +268,23 @@ def _refuse_personal_data(request: HttpRequest) -> None:
 )
 def create_request(
     request: HttpRequest,
+    response: HttpResponse,
     service_code: Form[str],
     description: Form[str] = "",
     lat: Form[float | None] = None,
     long: Form[float | None] = None,
     jurisdiction_id: Form[str | None] = None,
+    idempotency_key: UUID | None = Header(None, alias="Idempotency-Key"),  # type: ignore[type-arg]  # noqa: B008
 ) -> Any:
     """A new issue, routed to the organisation that fixes it (GeoReport v2 "POST Service
-    Request"). The position (`lat`, `long`) is required: it decides the routing."""
+    Request"). The position (`lat`, `long`) is required: it decides the routing. With an
+    `Idempotency-Key` (a UUID), the same request sent again after a lost answer returns the
+    first issue (header `Idempotent-Replayed: true`), never a second one."""
+    territory = _territory(request)
+    earlier = issue_services.sent_before(request.user, territory, idempotency_key)
+    if earlier is not None:
+        response["Idempotent-Replayed"] = "true"
+        return Status(201, [_created(earlier)])
     _refuse_personal_data(request)
     if service_code not in IssueCategory.values:
         raise ValidationError({"service_code": _("Unknown service code.")})
@@ -285,17 +294,25 @@ def create_request(
         )
     issue = issue_services.raise_issue(
         actor=request.user,
-        territory=_territory(request),
+        territory=territory,
         data=issue_services.IssueInput(
             category=service_code, description=description, latitude=lat, longitude=long
         ),
+        client_uuid=idempotency_key,
     )
+    return Status(201, [_created(issue)])
+
+
+def _created(issue: TechnicalIssue) -> dict[str, Any]:
     notice = _("Sent to %(organisation)s, to be fixed by %(date)s.") % {
         "organisation": issue.organisation.name,
         "date": timezone.localtime(issue.due_at).strftime("%d/%m/%Y"),
     }
-    created = {"service_request_id": str(issue.public_id), "service_notice": notice}
-    return Status(201, [{**created, "account_id": None}])
+    return {
+        "service_request_id": str(issue.public_id),
+        "service_notice": notice,
+        "account_id": None,
+    }
 
 
 @router.post(

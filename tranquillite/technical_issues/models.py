@@ -294,6 +294,9 @@ class TechnicalIssue(PublicIdModel, TerritoryScopedModel):
     routing_round = models.PositiveSmallIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Given by a partner's program (Open311 `Idempotency-Key`): the same request sent again
+    # after a lost answer finds this issue instead of raising a second one.
+    client_uuid = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = TechnicalIssueQuerySet.as_manager()
 
@@ -308,7 +311,12 @@ class TechnicalIssue(PublicIdModel, TerritoryScopedModel):
             models.Index(fields=["status", "due_at"], name="ti_late"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["territory", "reference"], name="ti_unique_reference")
+            models.UniqueConstraint(fields=["territory", "reference"], name="ti_unique_reference"),
+            models.UniqueConstraint(
+                fields=["territory", "client_uuid"],
+                condition=Q(client_uuid__isnull=False),
+                name="ti_unique_client_uuid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -306,11 +307,40 @@ def _next_reference(territory: Territory) -> str:
     return f"{prefix}{number:05d}"
 
 
+def sent_before(
+    actor: Any, territory: Territory, client_uuid: UUID | None
+) -> TechnicalIssue | None:
+    """The issue this actor already raised under this identifier (a program's resend after a
+    lost answer). Another reporter's identifier is a conflict, refused without showing it."""
+    if client_uuid is None:
+        return None
+    issue = (
+        TechnicalIssue.objects.filter(territory=territory, client_uuid=client_uuid)
+        .select_related("organisation")
+        .first()
+    )
+    if issue is not None and issue.reporter_id != actor.pk:
+        raise ValidationError(
+            {"client_uuid": _("This identifier is already used by another request.")}
+        )
+    return issue
+
+
 @transaction.atomic
 def raise_issue(
-    *, actor: Any, territory: Territory, data: IssueInput, photo: Any = None
+    *,
+    actor: Any,
+    territory: Territory,
+    data: IssueInput,
+    photo: Any = None,
+    client_uuid: UUID | None = None,
 ) -> TechnicalIssue:
+    """Raise, route and notify. With `client_uuid`, idempotent: the same identifier sent
+    again by the same reporter returns the first issue, unchanged."""
     _require(has_right(actor, "technical_issues.raise_issue", territory))
+    earlier = sent_before(actor, territory, client_uuid)
+    if earlier is not None:
+        return earlier
     entry = data.log_entry
     team = None
     if entry is not None:
@@ -347,6 +377,7 @@ def raise_issue(
         routed_by_default=route.by_default,
         routed_at=now,
         due_at=now + timedelta(days=deadline_days(territory, data.category)),
+        client_uuid=client_uuid,
     )
     for attempt in range(3):
         issue.reference = _next_reference(territory)
@@ -355,6 +386,10 @@ def raise_issue(
                 issue.save()
             break
         except IntegrityError:
+            # Two resends racing each other: the other one saved it first.
+            earlier = sent_before(actor, territory, client_uuid)
+            if earlier is not None:
+                return earlier
             if attempt == 2:
                 raise
     if content is not None:
