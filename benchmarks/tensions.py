@@ -141,6 +141,22 @@ def tension_pages(territory: Any, page: Any) -> list[Any]:
     )
     if active is None:
         return []
+    # An older page of the history (after the 250th lifted alert): keyset pagination costs the
+    # same there as on the first page.
+    deep = (
+        TensionAlert.objects.filter(territory=territory, lifted_at__isnull=False)
+        .order_by("-raised_at", "-pk")
+        .values_list("public_id", flat=True)[249:250]
+    )
+    older = [
+        page(
+            "alert_history_older",
+            "Tension alerts: an older page of the history",
+            "coordinator",
+            f"{reverse('tensions:history')}?apres={cursor}",
+        )
+        for cursor in deep
+    ]
     return [
         page("alert_board", "Tension alerts: the board", "coordinator", reverse("tensions:board")),
         page(
@@ -152,6 +168,7 @@ def tension_pages(territory: Any, page: Any) -> list[Any]:
             "coordinator",
             reverse("tensions:history"),
         ),
+        *older,
         page(
             "alert_page",
             "Tension alerts: an active alert",
