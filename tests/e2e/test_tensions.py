@@ -86,3 +86,35 @@ def test_an_alert_reaches_the_cells_phone_without_a_reload(demo, new_tab, reques
     desk.goto("/observatoire/alertes/")
     expect(desk.locator("main h1")).to_have_text("Chiffres des alertes de tension")
     check(desk, request, "figures")
+
+
+def test_the_history_pages_back_through_older_alerts_on_a_phone(demo, new_tab, request):
+    from tranquillite.accounts.models import User
+    from tranquillite.core.models import Neighbourhood
+    from tranquillite.tensions import services
+
+    pantin = demo["pantin"]
+    coordinator = User.objects.get(email="coordination@pantin.test")
+    hoods = list(Neighbourhood.objects.filter(territory=pantin).order_by("name")[:2])
+    for number in range(26):
+        alert = services.raise_alert(
+            actor=coordinator,
+            territory=pantin,
+            neighbourhoods=hoods,
+            level="vigilance",
+            source="field_team",
+            description=f"Regroupements signalés près du stade, soir {number}.",
+        )
+        services.lift_alert(actor=coordinator, alert=alert, outcome="no_violence")
+    lifted = TensionAlert.objects.filter(territory=pantin, lifted_at__isnull=False).count()
+
+    phone = new_tab(PHONE_360)
+    sign_in(phone, "coordination@pantin.test")
+    phone.goto("/alertes/historique/")
+    items = phone.locator("main .list-group-item")
+    expect(items).to_have_count(25)
+    check(phone, request, "history-first-page")
+    phone.get_by_role("link", name="Alertes plus anciennes").click()
+    expect(items).to_have_count(lifted - 25)
+    expect(phone.get_by_role("link", name="Les plus récentes")).to_be_visible()
+    check(phone, request, "history-older-page")
