@@ -141,6 +141,32 @@ def test_the_supervisor_validates_the_day(demo, new_tab, request):
     check(tab, request, "supervisor-validated")
 
 
+def test_the_supervisor_reads_and_erases_a_note_that_names_someone(demo, new_tab, request):
+    from tranquillite.field.guards import note_warnings
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    entry = LogEntry.objects.filter(
+        shift__date=yesterday, team__supervisor__email="mediation@pantin.test"
+    ).first()
+    assert entry is not None
+    entry.note = "Mme Durand a rappelé au 06 12 34 56 78"
+    entry.note_warnings = note_warnings(entry.author, entry.territory, entry.note)
+    entry.save(update_fields=["note", "note_warnings"])
+    tab = new_tab(PHONE_360)
+    sign_in(tab, "mediation@pantin.test", totp_secret=None)
+    tab.goto(f"/terrain/journee/?date={yesterday.isoformat()}&equipe={entry.team.public_id}")
+    expect(tab.locator("main")).not_to_contain_text("Durand")
+    tab.get_by_role("link", name="Note signalée : la lire (la lecture est enregistrée)").click()
+    expect(tab.locator("main blockquote")).to_have_text(entry.note)
+    check(tab, request, "flagged-note")
+    tab.get_by_role("button", name="Effacer la note").click()
+    expect(tab.locator(".tq-messages")).to_contain_text("Note effacée.")
+    expect(tab.locator("main")).to_contain_text("Note effacée par le superviseur")
+    check(tab, request, "note-erased")
+    entry.refresh_from_db()
+    assert entry.note == ""
+
+
 def test_the_director_sees_the_month_on_a_map_and_in_tables(demo, new_tab, request):
     tab = new_tab()
     sign_in(tab, "direction@pantin.test")

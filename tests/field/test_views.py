@@ -133,3 +133,81 @@ def test_the_map_page_counts_what_one_may_see(field, shift, client_for, territor
         client_for(member(territory, Role.ELECTED_OFFICIAL)).get("/terrain/carte/").status_code
         == 404
     )
+
+
+# --- A note the guard flagged: read on purpose (logged), erased by the supervisor ------------
+
+
+def flagged_entry(field, shift):
+    entry, _ = services.log_entry(
+        actor=field.mediator,
+        shift=shift,
+        data=entry_input(neighbourhood=field.hoche, note="Mme Durand au 06 12 34 56 78"),
+    )
+    assert entry.note_warnings
+    return entry
+
+
+def test_a_flagged_note_is_read_on_purpose_and_the_reading_is_logged(field, shift, client_for):
+    from tests.access_log import assert_access_logged
+    from tranquillite.audit.models import AccessAction
+
+    entry = flagged_entry(field, shift)
+    plain, _ = services.log_entry(
+        actor=field.mediator,
+        shift=shift,
+        data=entry_input(neighbourhood=field.hoche, note="Groupe calme près du square"),
+    )
+    supervisor = client_for(field.supervisor)
+    day = supervisor.get(
+        "/terrain/journee/", {"equipe": field.team.public_id, "date": shift.date.isoformat()}
+    ).content.decode()
+    assert "Durand" not in day and "06 12" not in day
+    assert "Groupe calme près du square" in day  # an unflagged note is shown as it is
+    url = f"/terrain/saisies/{entry.public_id}/note/"
+    assert f'href="{url}"' in day
+    with assert_access_logged((AccessAction.READ, entry)):
+        page = supervisor.get(url)
+    assert page.status_code == 200 and "Mme Durand au 06 12 34 56 78" in page.content.decode()
+    # Its author reads his own note without a log row; anyone else is told nothing.
+    author = client_for(field.mediator)
+    with assert_access_logged():
+        assert author.get(url).status_code == 200
+    outsider = member(field.territory, Role.MEDIATOR)
+    elected = member(field.territory, Role.ELECTED_OFFICIAL)
+    for user in (outsider, elected):
+        assert client_for(user).get(url).status_code == 404
+    assert (
+        client_for(field.supervisor).get(f"/terrain/saisies/{plain.public_id}/note/").status_code
+        == 200
+    )
+
+
+def test_the_supervisor_erases_a_note_that_names_someone_and_no_one_else_may(
+    field, shift, client_for
+):
+    entry = flagged_entry(field, shift)
+    url = f"/terrain/saisies/{entry.public_id}/note/"
+    # The author is not the supervisor: he may read his note, not erase it from here.
+    assert client_for(field.mediator).post(url).status_code == 404
+    entry.refresh_from_db()
+    assert entry.note
+    services.validate_shift(actor=field.supervisor, shift=shift)
+    answer = client_for(field.supervisor).post(url)
+    assert answer.status_code == 302 and "/terrain/journee/" in answer["Location"]
+    entry.refresh_from_db()
+    assert entry.note == ""
+    assert entry.note_warnings == [
+        f"Note effacée par le superviseur le {timezone.localdate():%d/%m/%Y}."
+    ]
+    assert not LogEntry.objects.filter(note__contains="Durand").exists()
+
+
+def test_the_api_gives_a_flagged_note_to_its_author_only(field, shift, client_for):
+    entry = flagged_entry(field, shift)
+    path = f"/api/v1/field/entries/{entry.public_id}"
+    assert client_for(field.mediator).get(path).json()["note"] == entry.note
+    by_supervisor = client_for(field.supervisor).get(path).json()
+    assert by_supervisor["note"] == "" and by_supervisor["warnings"] == entry.note_warnings
+    listed = client_for(field.director).get(f"/api/v1/field/shifts/{shift.public_id}/entries")
+    assert "Durand" not in listed.content.decode()

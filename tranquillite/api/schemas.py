@@ -1,6 +1,7 @@
 """The field API's request and response bodies (OpenAPI schema at /api/v1/openapi.json)."""
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -104,6 +105,16 @@ class EntryOut(Schema):
     @staticmethod
     def resolve_has_photo(entry: LogEntry) -> bool:
         return bool(entry.photo)
+
+    @staticmethod
+    def resolve_note(entry: LogEntry, context: Any) -> str:
+        # A note the guard flagged may name someone: only its author gets it through the API;
+        # the supervisor reads it on its page, where the reading is logged (field/views.py).
+        request = (context or {}).get("request")
+        by_author = request is not None and request.user.pk == entry.author_id
+        if entry.note_warnings and entry.note and not by_author:
+            return ""
+        return entry.note
 
     @staticmethod
     def resolve_shift(entry: LogEntry) -> UUID:

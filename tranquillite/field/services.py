@@ -263,6 +263,32 @@ def validate_shift(*, actor: Any, shift: Shift) -> Shift:
     return shift
 
 
+def may_read_flagged_note(user: Any, entry: LogEntry) -> bool:
+    """A note the free-text guard flagged may name someone: its author reads it, and so does
+    whoever validates the team's shifts (who must be able to correct it); each such read by
+    someone else is logged (CNIL: traceability of access to possibly nominative data)."""
+    return entry.author_id == user.pk or may_validate(user, entry.team)
+
+
+@transaction.atomic
+def remove_note(*, actor: Any, entry: LogEntry) -> LogEntry:
+    """The supervisor erases a note that names someone. Allowed on a validated shift too:
+    a name that should never have been written is removed, whatever the shift's state (RGPD
+    art. 5(1)(c), data minimisation; art. 16, rectification). No copy is kept (the daily log
+    has no change history)."""
+    _require(may_validate(actor, entry.team))
+    entry = LogEntry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.note:
+        return entry
+    entry.note = ""
+    entry.note_warnings = [
+        _("Note removed by the supervisor on %(date)s.")
+        % {"date": timezone.localdate().strftime("%d/%m/%Y")}
+    ]
+    entry.save(update_fields=["note", "note_warnings"])
+    return entry
+
+
 @dataclass(frozen=True)
 class EntryInput:
     client_uuid: uuid.UUID

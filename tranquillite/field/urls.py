@@ -11,6 +11,7 @@ urlpatterns = [
     path("vacation/<uuid:public_id>/saisie/", views.add_entry, name="add_entry"),
     path("vacation/<uuid:public_id>/valider/", views.validate, name="validate"),
     path("journee/", views.day, name="day"),
+    path("saisies/<uuid:public_id>/note/", views.flagged_note, name="flagged_note"),
     path("carte/", views.field_map, name="map"),
     path("equipes/", manage_views.teams, name="teams"),
     path("equipes/<uuid:public_id>/", manage_views.team, name="team"),

@@ -24,12 +24,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tranquillite.audit.models import AccessAction
+from tranquillite.audit.services import record_access
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import as_date, as_month, current_territory, error_text, query_value
 from tranquillite.field import selectors, services
 from tranquillite.field.forms import ClockInForm, LogEntryForm
 from tranquillite.field.geo import cell_centre, cell_outline, nearest_neighbourhood
 from tranquillite.field.models import Category, Function, Shift, Team
+from tranquillite.field.permissions import may_validate
 
 SENT_SHOWN = 50
 # What the service worker keeps for the field page to open with no network.
@@ -190,6 +193,39 @@ def day(request: HttpRequest) -> HttpResponse:
             "shifts": shifts,
             "entries_count": sum(len(shift.entries.all()) for shift in shifts),
             "hours": round(sum(shift.hours or 0 for shift in shifts), 2),
+        },
+    )
+
+
+@require_right("core.view_territory", hide=True)
+def flagged_note(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """A note the guard flagged, read on purpose (logged) by its author or the team's
+    supervisor, who may erase it. Anyone else: 404."""
+    territory = current_territory(request)
+    entry = selectors.entry_for(request.user, territory, public_id)
+    if entry is None or not services.may_read_flagged_note(request.user, entry):
+        raise Http404
+    day_url = f"{reverse('field:day')}?" + urlencode(
+        {"equipe": str(entry.team.public_id), "date": entry.shift.date.isoformat()}
+    )
+    if request.method == "POST":
+        try:
+            services.remove_note(actor=request.user, entry=entry)
+        except PermissionDenied as error:
+            raise Http404 from error
+        messages.success(request, _("Note removed."))
+        return redirect(day_url)
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    if entry.author_id != request.user.pk:
+        record_access(request, AccessAction.READ, [entry])
+    return render(
+        request,
+        "field/flagged_note.html",
+        {
+            "entry": entry,
+            "day_url": day_url,
+            "may_remove": may_validate(request.user, entry.team),
         },
     )
 
