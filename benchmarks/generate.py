@@ -51,6 +51,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from benchmarks.community_service import write_community_service
 from benchmarks.followups import FollowUpData
 from benchmarks.governance import Council, Person, meeting_counts
 from benchmarks.scenarios import (
@@ -674,7 +675,10 @@ def existing_dataset() -> dict[str, int] | None:
         "meetings": Meeting.objects.filter(territory__in=territories).count(),
         "action_sheets": ActionSheet.objects.filter(territory__in=territories).count(),
         "measurements": Measurement.objects.filter(territory__in=territories).count(),
-        "persons": FollowedPerson.objects.filter(territory__in=territories).count(),
+        # The follow-ups' people (those of community service come with their placements).
+        "persons": FollowedPerson.objects.filter(
+            territory__in=territories, placements__isnull=True
+        ).count(),
         "follow_ups": FollowUp.objects.filter(territory__in=territories).count(),
     }
 
@@ -693,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, help="people in all (followed or not)")
     parser.add_argument("--follow-ups", type=int, help="follow-up files in all")
     parser.add_argument("--alerts", type=int, help="tension alerts in all")
+    parser.add_argument("--tig-posts", type=int, help="community-service posts per territory")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
@@ -716,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         "persons": args.persons if args.persons is not None else scenario.persons,
         "follow_ups": args.follow_ups if args.follow_ups is not None else scenario.follow_ups,
         "alerts": args.alerts if args.alerts is not None else scenario.alerts,
+        "tig_posts": args.tig_posts if args.tig_posts is not None else scenario.tig_posts,
     }
 
     setup_django()
@@ -762,7 +768,9 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     n_alerts = sizes["alerts"]
-    generator = Generator(**{k: v for k, v in sizes.items() if k != "alerts"}, seed=args.seed)
+    generator = Generator(
+        **{k: v for k, v in sizes.items() if k not in ("alerts", "tig_posts")}, seed=args.seed
+    )
     clock = Stopwatch()
     with transaction.atomic():
         generator.territories()
@@ -831,6 +839,19 @@ def main(argv: list[str] | None = None) -> int:
         f"{alerts['alerts']:,} alerts, {alerts['responses']:,} responses, "
         f"{alerts['figures']:,} figures",
     )
+    tig = write_community_service(
+        rng=generator.rng,
+        now=generator.now,
+        territory_ids=generator.territory_ids,
+        posts=sizes["tig_posts"],
+    )
+    clock.lap(
+        "community service",
+        f"{tig['posts']:,} posts, {tig['placements']:,} placements "
+        f"({tig['purged']:,} more already purged), {tig['sessions']:,} sessions "
+        f"({tig['sessions'] / max(clock.running, 0.01):,.0f} sessions/s), "
+        f"{tig['statistics']:,} statistics",
+    )
     with transaction.atomic():
         generator.access_log()
     clock.lap("access log", f"{sizes['access_rows']:,} rows")
@@ -848,6 +869,7 @@ def main(argv: list[str] | None = None) -> int:
             "strategy": written,
             "follow_ups": {**people, **files, **follow_ups.summary()},
             "tensions": alerts,
+            "community_service": tig,
             "seconds": {**clock.stages, "total": clock.total},
         },
         timeout=None,

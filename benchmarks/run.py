@@ -42,6 +42,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from benchmarks.community_service import (
+    TIG_SUPERVISOR_EMAIL,
+    community_service_calls,
+    community_service_pages,
+)
 from benchmarks.scenarios import (
     COORDINATOR_EMAIL,
     DATASET_CACHE_KEY,
@@ -58,7 +63,12 @@ from benchmarks.tensions import tension_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 # Who the runner signs in as (all of the benchmark territory).
-ACTORS = {"coordinator": COORDINATOR_EMAIL, "dpo": DPO_EMAIL, "partner": PARTNER_EMAIL}
+ACTORS = {
+    "coordinator": COORDINATOR_EMAIL,
+    "dpo": DPO_EMAIL,
+    "partner": PARTNER_EMAIL,
+    "tig_supervisor": TIG_SUPERVISOR_EMAIL,  # a community-service supervisor (issue 8)
+}
 
 
 class BenchmarkError(RuntimeError):
@@ -182,6 +192,7 @@ def pages_for(territory: Any) -> list[Page]:
         *strategy_pages(territory),
         *followup_pages(territory),
         *tension_pages(territory, Page),
+        *community_service_pages(territory, Page),
     ]
 
 
@@ -1145,7 +1156,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         territory = benchmark_territory()
         pages = pages_for(territory)
-        calls = summons_calls(territory)
+        calls = [
+            *summons_calls(territory),
+            *community_service_calls(territory, Call, User.objects.get(email=COORDINATOR_EMAIL)),
+        ]
         purges = {"purge_filler", "purge_year"}
         wanted: set[str] | None = None
         if args.pages:

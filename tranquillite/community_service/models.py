@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tranquillite.accounts.roles import Role
 from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
+from tranquillite.letters.models import FiledDocument
 
 # Art. 131-8 code pénal: a community-service sentence is 20 to 400 hours.
 MIN_HOURS = 20
@@ -457,22 +458,12 @@ def placement_document_path(document: PlacementDocument, filename: str) -> str:
     return f"community_service/{document.territory_id}/{document.public_id}.pdf"
 
 
-class PlacementDocument(PublicIdModel, TerritoryScopedModel):
+class PlacementDocument(FiledDocument):
     """A PDF filed in the placement; destroyed with it (file included)."""
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20, choices=PlacementDocumentKind.choices)
-    mail = models.ForeignKey(
-        "letters.OutgoingMail",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("outgoing-mail number"),
-    )
     file = models.FileField(_("file"), upload_to=placement_document_path, max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = acting_user()
 
     objects = ScopedToPlacementQuerySet["PlacementDocument"].as_manager()
 

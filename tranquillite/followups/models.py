@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from tranquillite.accounts.roles import NOMINATIVE_ROLES
 from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
 from tranquillite.governance.access import bodies_with_case_access
+from tranquillite.letters.models import FiledDocument
 
 
 class FollowUpKind(models.TextChoices):
@@ -366,7 +367,7 @@ def case_document_path(document: CaseDocument, filename: str) -> str:
     return f"followups/{document.public_id}/{filename}"
 
 
-class CaseDocument(PublicIdModel, TerritoryScopedModel):
+class CaseDocument(FiledDocument):
     """A document filed in a follow-up, such as a generated summons letter. Destroyed with
     the follow-up (file included, followups/retention.py)."""
 
@@ -380,19 +381,7 @@ class CaseDocument(PublicIdModel, TerritoryScopedModel):
         related_name="+",
         verbose_name=_("addressee (legal guardian)"),
     )
-    mail = models.ForeignKey(
-        "letters.OutgoingMail",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("outgoing-mail number"),
-    )
     file = models.FileField(_("file"), upload_to=case_document_path, max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
 
     objects = ScopedToFollowUpQuerySet["CaseDocument"].as_manager()
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tranquillite.core.models import TerritoryScopedModel, TerritoryScopedQuerySet
+from tranquillite.core.models import PublicIdModel, TerritoryScopedModel, TerritoryScopedQuerySet
 
 
 class OutgoingMail(TerritoryScopedModel):
@@ -49,3 +49,27 @@ class OutgoingMail(TerritoryScopedModel):
     @property
     def number(self) -> str:
         return f"{self.year}-{self.sequence:05d}"
+
+
+class FiledDocument(PublicIdModel, TerritoryScopedModel):
+    """What every document filed in a file has: its number in the outgoing-mail register
+    (a letter that left), when and by whom it was made. The file it belongs to, its kind
+    and where its PDF goes are the concrete model's (a follow-up's `CaseDocument`, a
+    placement's `PlacementDocument`); each is destroyed with its file, PDF included."""
+
+    mail = models.ForeignKey(
+        OutgoingMail,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outgoing-mail number"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Who made it: kept when the account goes (set to NULL), never a reverse accessor.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
