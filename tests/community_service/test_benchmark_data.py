@@ -93,3 +93,18 @@ def test_the_benchmark_supervisor_has_people_on_his_day(built, monkeypatch):
     days = [NOW.date() + timedelta(days=n) for n in range(7)]
     lines = [line for day in days for line in selectors.supervisor_day(supervisor, territory, day)]
     assert lines, "the supervisor sees the people expected on his posts in a week"
+
+
+def test_the_ended_list_keeps_the_latest_and_sums_only_them(built, monkeypatch):
+    territory, _counts = built
+    coordinator = member(territory, Role.COORDINATOR)
+    ended = selectors.ended_list(coordinator, territory, NOW.date(), limit=5)
+    expected = list(
+        Placement.objects.filter(territory=territory, state__in=["completed", "interrupted"])
+        .order_by("-ended_on", "-pk")
+        .values_list("pk", flat=True)[:5]
+    )
+    assert [placement.pk for placement, _due in ended] == expected
+    for placement, _due in ended:
+        total = placement.sessions.aggregate(total=Sum("minutes"))["total"] or 0
+        assert placement.done == total

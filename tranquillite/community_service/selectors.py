@@ -131,10 +131,19 @@ def work_list(user: Any, territory: Territory, today: date) -> list[PlacementLin
 
 
 def ended_list(user: Any, territory: Territory, today: date, limit: int = 50) -> list[Any]:
-    """The last ended placements, each with what is still due (the final report)."""
+    """The last ended placements, each with what is still due (the final report). The last
+    `limit` are chosen first, then only they are summed: summing every ended placement's
+    sessions before keeping 50 cost 60 ms at three years of a city's placements."""
+    latest = (
+        Placement.objects.visible_to(user)
+        .in_territory(territory)
+        .filter(state__in=CLOSED_STATES)
+        .order_by("-ended_on", "-pk")
+        .values("pk")[:limit]
+    )
     placements = reminders.with_reminder_facts(
-        placements_for(user, territory, states=list(CLOSED_STATES)).order_by("-ended_on"), today
-    )[:limit]
+        placements_for(user, territory).filter(pk__in=latest).order_by("-ended_on", "-pk"), today
+    )
     administrator = administers(user, territory)
     return [
         (placement, reminders.reminders_for(placement, None, today, administrator=administrator))
