@@ -51,6 +51,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from benchmarks.field import write_field
 from benchmarks.followups import FollowUpData
 from benchmarks.governance import Council, Person, meeting_counts
 from benchmarks.scenarios import (
@@ -658,6 +659,7 @@ def existing_dataset() -> dict[str, int] | None:
     from tranquillite.accounts.models import Membership, Organisation
     from tranquillite.audit.models import AccessLogEntry
     from tranquillite.core.models import Territory
+    from tranquillite.field.models import LogEntry
     from tranquillite.followups.models import FollowUp
     from tranquillite.governance.models import Meeting
     from tranquillite.people.models import Person as FollowedPerson
@@ -676,6 +678,7 @@ def existing_dataset() -> dict[str, int] | None:
         "measurements": Measurement.objects.filter(territory__in=territories).count(),
         "persons": FollowedPerson.objects.filter(territory__in=territories).count(),
         "follow_ups": FollowUp.objects.filter(territory__in=territories).count(),
+        "log_entries": LogEntry.objects.filter(territory__in=territories).count(),
     }
 
 
@@ -693,6 +696,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, help="people in all (followed or not)")
     parser.add_argument("--follow-ups", type=int, help="follow-up files in all")
     parser.add_argument("--alerts", type=int, help="tension alerts in all")
+    parser.add_argument("--log-entries", type=int, help="field daily-log entries in all")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
@@ -716,6 +720,7 @@ def main(argv: list[str] | None = None) -> int:
         "persons": args.persons if args.persons is not None else scenario.persons,
         "follow_ups": args.follow_ups if args.follow_ups is not None else scenario.follow_ups,
         "alerts": args.alerts if args.alerts is not None else scenario.alerts,
+        "log_entries": args.log_entries if args.log_entries is not None else scenario.log_entries,
     }
 
     setup_django()
@@ -737,6 +742,7 @@ def main(argv: list[str] | None = None) -> int:
         * sizes["measurement_years"],
         "persons": sizes["persons"],
         "follow_ups": sizes["follow_ups"],
+        "log_entries": sizes["log_entries"],
     }
     found = existing_dataset()
     if found is not None:
@@ -762,7 +768,9 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     n_alerts = sizes["alerts"]
-    generator = Generator(**{k: v for k, v in sizes.items() if k != "alerts"}, seed=args.seed)
+    generator = Generator(
+        **{k: v for k, v in sizes.items() if k not in ("alerts", "log_entries")}, seed=args.seed
+    )
     clock = Stopwatch()
     with transaction.atomic():
         generator.territories()
@@ -831,6 +839,20 @@ def main(argv: list[str] | None = None) -> int:
         f"{alerts['alerts']:,} alerts, {alerts['responses']:,} responses, "
         f"{alerts['figures']:,} figures",
     )
+    field = write_field(
+        rng=generator.rng,
+        now=generator.now,
+        territory_ids=generator.territory_ids,
+        weights=generator.weights,
+        people=generator.people,
+        entries=sizes["log_entries"],
+    )
+    clock.lap(
+        "field presence",
+        f"{field['teams']:,} teams, {field['sectors']:,} sectors, {field['shifts']:,} shifts, "
+        f"{field['shift_members']:,} shift members, {field['entries']:,} log entries "
+        f"({field['entries'] / max(clock.running, 0.01):,.0f} entries/s)",
+    )
     with transaction.atomic():
         generator.access_log()
     clock.lap("access log", f"{sizes['access_rows']:,} rows")
@@ -848,6 +870,7 @@ def main(argv: list[str] | None = None) -> int:
             "strategy": written,
             "follow_ups": {**people, **files, **follow_ups.summary()},
             "tensions": alerts,
+            "field": field,
             "seconds": {**clock.stages, "total": clock.total},
         },
         timeout=None,
