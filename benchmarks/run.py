@@ -517,6 +517,7 @@ def summons_calls(territory: Any) -> list[Call]:
         official = presiding_officials(follow_up).first()
         hearing = (timezone.localtime() + timedelta(days=12)).replace(hour=14, minute=30)
         data = {
+            "occurred_on": timezone.localdate().isoformat(),  # the letters go today
             "hearing_at": hearing.strftime("%Y-%m-%dT%H:%M"),
             "place": "Hôtel de ville, bureau du maire",
             "presiding_official": str(official.pk) if official else "",
