@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.field.conftest import entry_input
 from tranquillite.field import selectors, services
-from tranquillite.field.models import LogEntry
+from tranquillite.field.models import LogEntry, Team
 
 # Around Quatre-Chemins and Hoche, inside the 2 km the territory allows.
 points = st.lists(
@@ -76,3 +76,5 @@ def test_visible_in_is_visible_to_within_the_territory(field, shift, territory, 
             LogEntry.objects.visible_to(user).in_territory(territory).values_list("pk", flat=True)
         )
         assert shortcut == rule and len(shortcut) == expected, user
+        teams = set(Team.objects.visible_in(user, territory))
+        assert teams == set(Team.objects.visible_to(user).in_territory(territory)), user

@@ -168,6 +168,15 @@ class TeamQuerySet(TerritoryScopedQuerySet["Team"]):
             ).distinct()
         return scoped
 
+    def visible_in(self, user: Any, territory: Any) -> Self:
+        """`visible_to(user)` within one territory: whoever oversees the field there sees
+        every team of it, read without the rule's subqueries (the map asks on every zoom)."""
+        from tranquillite.accounts.permissions import has_right
+
+        if has_right(user, "field.oversee_field", territory):
+            return self.in_territory(territory)
+        return self.visible_to(user).in_territory(territory)
+
 
 class Team(PublicIdModel, TerritoryScopedModel):
     name = models.CharField(_("name"), max_length=120)

@@ -25,7 +25,7 @@ def teams_of(user: Any, territory: Territory) -> QuerySet[Team]:
 
 
 def visible_teams(user: Any, territory: Territory) -> QuerySet[Team]:
-    return Team.objects.visible_to(user).in_territory(territory).filter(is_active=True)
+    return Team.objects.visible_in(user, territory).filter(is_active=True)
 
 
 def supervised_teams(user: Any, territory: Territory, *, oversees: bool) -> QuerySet[Team]:
