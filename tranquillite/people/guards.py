@@ -35,9 +35,9 @@ def names_of_people_followed(author: Any, territory: Territory, text: str) -> li
         # word among the text's, so the key starts with one of them (an index range each).
         # Without this, each note of the daily log read all 53,794 people of the largest
         # benchmark territory to find none (docs/benchmarks.md, field presence).
-        starts = Q()
+        starts = Q(name_key__in=words)
         for word in words:
-            starts |= Q(name_key=word) | Q(name_key__startswith=f"{word} ")
+            starts |= Q(name_key__startswith=f"{word} ")
         people = people.filter(starts)
     keys = people.values_list("name_key", flat=True).iterator()
     if any(set(key.split()) <= words for key in keys):
