@@ -11,6 +11,7 @@ accents, case, hyphens and order aside (people/search.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -38,8 +39,10 @@ def names_of_people_followed(author: Any, territory: Territory, text: str) -> li
         starts = Q(name_key__in=words)
         for word in words:
             starts |= Q(name_key__startswith=f"{word} ")
-        people = people.filter(starts)
-    keys = people.values_list("name_key", flat=True).iterator()
+        # Few rows: read at once, without the server-side cursor of the full read below.
+        keys: Iterable[str] = list(people.filter(starts).values_list("name_key", flat=True))
+    else:
+        keys = people.values_list("name_key", flat=True).iterator()
     if any(set(key.split()) <= words for key in keys):
         return [
             _(
