@@ -52,6 +52,7 @@ from decimal import Decimal
 from typing import Any
 
 from benchmarks.community_service import write_community_service
+from benchmarks.field import write_field
 from benchmarks.followups import FollowUpData
 from benchmarks.governance import Council, Person, meeting_counts
 from benchmarks.scenarios import (
@@ -659,6 +660,7 @@ def existing_dataset() -> dict[str, int] | None:
     from tranquillite.accounts.models import Membership, Organisation
     from tranquillite.audit.models import AccessLogEntry
     from tranquillite.core.models import Territory
+    from tranquillite.field.models import LogEntry
     from tranquillite.followups.models import FollowUp
     from tranquillite.governance.models import Meeting
     from tranquillite.people.models import Person as FollowedPerson
@@ -680,6 +682,7 @@ def existing_dataset() -> dict[str, int] | None:
             territory__in=territories, placements__isnull=True
         ).count(),
         "follow_ups": FollowUp.objects.filter(territory__in=territories).count(),
+        "log_entries": LogEntry.objects.filter(territory__in=territories).count(),
     }
 
 
@@ -698,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--follow-ups", type=int, help="follow-up files in all")
     parser.add_argument("--alerts", type=int, help="tension alerts in all")
     parser.add_argument("--tig-posts", type=int, help="community-service posts per territory")
+    parser.add_argument("--log-entries", type=int, help="field daily-log entries in all")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
@@ -722,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
         "follow_ups": args.follow_ups if args.follow_ups is not None else scenario.follow_ups,
         "alerts": args.alerts if args.alerts is not None else scenario.alerts,
         "tig_posts": args.tig_posts if args.tig_posts is not None else scenario.tig_posts,
+        "log_entries": args.log_entries if args.log_entries is not None else scenario.log_entries,
     }
 
     setup_django()
@@ -743,6 +748,7 @@ def main(argv: list[str] | None = None) -> int:
         * sizes["measurement_years"],
         "persons": sizes["persons"],
         "follow_ups": sizes["follow_ups"],
+        "log_entries": sizes["log_entries"],
     }
     found = existing_dataset()
     if found is not None:
@@ -769,7 +775,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     n_alerts = sizes["alerts"]
     generator = Generator(
-        **{k: v for k, v in sizes.items() if k not in ("alerts", "tig_posts")}, seed=args.seed
+        **{k: v for k, v in sizes.items() if k not in ("alerts", "tig_posts", "log_entries")},
+        seed=args.seed,
     )
     clock = Stopwatch()
     with transaction.atomic():
@@ -852,6 +859,20 @@ def main(argv: list[str] | None = None) -> int:
         f"({tig['sessions'] / max(clock.running, 0.01):,.0f} sessions/s), "
         f"{tig['statistics']:,} statistics",
     )
+    field = write_field(
+        rng=generator.rng,
+        now=generator.now,
+        territory_ids=generator.territory_ids,
+        weights=generator.weights,
+        people=generator.people,
+        entries=sizes["log_entries"],
+    )
+    clock.lap(
+        "field presence",
+        f"{field['teams']:,} teams, {field['sectors']:,} sectors, {field['shifts']:,} shifts, "
+        f"{field['shift_members']:,} shift members, {field['entries']:,} log entries "
+        f"({field['entries'] / max(clock.running, 0.01):,.0f} entries/s)",
+    )
     with transaction.atomic():
         generator.access_log()
     clock.lap("access log", f"{sizes['access_rows']:,} rows")
@@ -870,6 +891,7 @@ def main(argv: list[str] | None = None) -> int:
             "follow_ups": {**people, **files, **follow_ups.summary()},
             "tensions": alerts,
             "community_service": tig,
+            "field": field,
             "seconds": {**clock.stages, "total": clock.total},
         },
         timeout=None,

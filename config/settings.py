@@ -140,6 +140,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: on the 10,000,000-row daily log the planner's estimates cross
+    # jit_above_cost and a 50 ms query spent another 50 ms compiling itself (EXPLAIN of the
+    # field figures, docs/benchmarks.md); pages here are short queries, never analytics.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -211,3 +211,23 @@ def test_the_api_gives_a_flagged_note_to_its_author_only(field, shift, client_fo
     assert by_supervisor["note"] == "" and by_supervisor["warnings"] == entry.note_warnings
     listed = client_for(field.director).get(f"/api/v1/field/shifts/{shift.public_id}/entries")
     assert "Durand" not in listed.content.decode()
+
+
+# The map page's queries: the middleware's, the teams, the neighbourhoods (twice: the filter
+# and the tables) and one GROUP BY for both tables.
+MAP_PAGE_QUERIES = 7
+
+
+def test_the_map_page_counts_in_one_pass_whatever_the_entries(
+    field, shift, client_for, django_assert_max_num_queries
+):
+    """One GROUP BY gives both tables (by cell, by neighbourhood): docs/benchmarks.md."""
+    client = client_for(field.director)
+    client.get("/terrain/carte/")  # the session's first write
+    for index in range(12):
+        place = field.hoche if index % 2 else field.quatre_chemins
+        services.log_entry(actor=field.mediator, shift=shift, data=entry_input(neighbourhood=place))
+    with django_assert_max_num_queries(MAP_PAGE_QUERIES):
+        page = client.get("/terrain/carte/?finesse=6")
+    assert page.context["total"] == 12
+    assert page.context["by_neighbourhood"] == [("Hoche", 6), ("Quatre-Chemins", 6)]

@@ -18,6 +18,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from tranquillite.api.schemas import (
     CellOut,
     ClockIn,
+    EntryBatchIn,
+    EntryBatchOut,
     EntryIn,
     EntryOut,
     Errors,
@@ -171,6 +173,72 @@ def add_entry(
     if not created:
         response["Idempotent-Replayed"] = "true"
     return Status(201, entry)
+
+
+def _refusal(error: ValidationError) -> list[dict[str, str]]:
+    """A refusal as the API words it everywhere (api/errors.py): field and French message."""
+    if hasattr(error, "error_dict"):
+        return [
+            {"field": field, "message": message}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [{"field": "__all__", "message": message} for message in error.messages]
+
+
+@router.post(
+    "/shifts/{shift_id}/entries/batch",
+    response={200: EntryBatchOut, 400: Errors, 404: Errors, 422: Errors},
+)
+def add_entries(request: HttpRequest, shift_id: UUID, payload: EntryBatchIn) -> Any:
+    """Add up to 100 entries at once — what a phone sends when the network comes back, or a
+    partner's application. Each entry carries its own `client_uuid` and is answered on its
+    own, in order: `created`, `replayed` (already saved: the entry as it was, never a
+    second one) or `refused` with its errors; a refused entry never stops the others."""
+    shift = _shift(request, shift_id)
+    places = {n.public_id: n for n in selectors.neighbourhoods_of(shift.territory)}
+    items: list[services.EntryInput] = []
+    answers: list[dict[str, Any] | None] = []
+    for item in payload.entries:
+        refusal = None
+        if item.client_uuid is None:
+            refusal = ValidationError({"client_uuid": _("This field is required.")})
+        elif item.neighbourhood is not None and item.neighbourhood not in places:
+            refusal = ValidationError(
+                {"neighbourhood": _("This neighbourhood is not in the territory.")}
+            )
+        if refusal is not None:
+            answers.append(
+                {"client_uuid": item.client_uuid, "status": "refused", "errors": _refusal(refusal)}
+            )
+            continue
+        assert item.client_uuid is not None
+        answers.append(None)
+        items.append(
+            services.EntryInput(
+                **item.model_dump(exclude={"client_uuid", "neighbourhood"}),
+                client_uuid=item.client_uuid,
+                neighbourhood=places.get(item.neighbourhood) if item.neighbourhood else None,
+            )
+        )
+    results = iter(services.log_entries(actor=request.user, shift=shift, items=items))
+    for index, answer in enumerate(answers):
+        if answer is not None:
+            continue
+        result = next(results)
+        if result.error is not None:
+            answers[index] = {
+                "client_uuid": result.client_uuid,
+                "status": "refused",
+                "errors": _refusal(result.error),
+            }
+        else:
+            answers[index] = {
+                "client_uuid": result.client_uuid,
+                "status": "created" if result.created else "replayed",
+                "entry": result.entry,
+            }
+    return {"results": answers}
 
 
 @router.post(

@@ -142,6 +142,29 @@ class ErrorItem(Schema):
     message: str
 
 
+# The most entries one batch may carry: a phone's evening offline, a partner's hourly sync.
+BATCH_MAX = 100
+
+
+class EntryBatchIn(Schema):
+    entries: list[EntryIn] = Field(
+        min_length=1,
+        max_length=BATCH_MAX,
+        description="Up to 100 entries, each with its own client_uuid.",
+    )
+
+
+class EntryResultOut(Schema):
+    client_uuid: UUID | None
+    status: str = Field(description="created, replayed (already saved) or refused.")
+    entry: EntryOut | None = None
+    errors: list[ErrorItem] = Field(default_factory=list)
+
+
+class EntryBatchOut(Schema):
+    results: list[EntryResultOut]
+
+
 class Errors(Schema):
     errors: list[ErrorItem]
 

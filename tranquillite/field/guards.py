@@ -27,13 +27,37 @@ _NAMED = re.compile(
 
 
 def note_warnings(author: Any, territory: Territory, note: str) -> list[str]:
+    return notes_warnings(author, territory, [note])[0]
+
+
+def notes_warnings(author: Any, territory: Territory, notes: list[str]) -> list[list[str]]:
+    """The warnings of each note of a batch (a phone's queue sent at once). The shared guard
+    looks for what a text contains (the words of a followed person's name): when all the
+    notes together contain nothing, none of them does, and one check answers for all;
+    otherwise each note is checked on its own, so a warning is only ever given to the note
+    that deserves it."""
+    written = [note for note in notes if note.strip()]
+    together_clean = True
+    if len(written) > 1:
+        try:
+            check_free_text(author, territory, "\n".join(written))
+        except ValidationError:
+            together_clean = False
+    return [
+        _warnings(author, territory, note, guard=len(written) == 1 or not together_clean)
+        for note in notes
+    ]
+
+
+def _warnings(author: Any, territory: Territory, note: str, *, guard: bool) -> list[str]:
     if not note.strip():
         return []
     warnings: list[str] = []
-    try:
-        check_free_text(author, territory, note)
-    except ValidationError as error:
-        warnings += error.messages
+    if guard:
+        try:
+            check_free_text(author, territory, note)
+        except ValidationError as error:
+            warnings += error.messages
     if _NAMED.search(note):
         warnings.append(_("The note seems to name someone: the daily log names no one."))
     if _PHONE.search(note):

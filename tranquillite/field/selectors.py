@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +25,7 @@ def teams_of(user: Any, territory: Territory) -> QuerySet[Team]:
 
 
 def visible_teams(user: Any, territory: Territory) -> QuerySet[Team]:
-    return Team.objects.visible_to(user).in_territory(territory).filter(is_active=True)
+    return Team.objects.visible_in(user, territory).filter(is_active=True)
 
 
 def supervised_teams(user: Any, territory: Territory, *, oversees: bool) -> QuerySet[Team]:
@@ -106,8 +107,7 @@ def entries(
     day: date | None = None,
 ) -> QuerySet[LogEntry]:
     queryset = (
-        LogEntry.objects.visible_to(user)
-        .in_territory(territory)
+        LogEntry.objects.visible_in(user, territory)
         .select_related("neighbourhood", "shift", "team")
         .order_by("-occurred_at", "-pk")
     )
@@ -170,10 +170,8 @@ def _entries_between(
     team: Team | None,
     filters: MapFilters = NO_FILTER,
 ) -> QuerySet[LogEntry]:
-    queryset = (
-        LogEntry.objects.visible_to(user)
-        .in_territory(territory)
-        .filter(occurred_at__gte=start, occurred_at__lt=end)
+    queryset = LogEntry.objects.visible_in(user, territory).filter(
+        occurred_at__gte=start, occurred_at__lt=end
     )
     team = team or filters.team
     if team is not None:
@@ -211,23 +209,39 @@ def cell_counts(
     return [(row[column], row["count"]) for row in rows]
 
 
-def neighbourhood_counts(
+def map_counts(
     user: Any,
     territory: Territory,
     *,
+    resolution: int,
     start: datetime,
     end: datetime,
+    neighbourhoods: list[Neighbourhood],
     team: Team | None = None,
     filters: MapFilters = NO_FILTER,
-) -> list[tuple[str, int]]:
-    """The same entries by neighbourhood, for the table beside the map."""
-    rows = (
+) -> tuple[list[tuple[int, int]], list[tuple[str, int]]]:
+    """The map page's two tables, by cell (as `cell_counts`) and by neighbourhood, from one
+    GROUP BY on both columns: one pass over the period's entries instead of two."""
+    if resolution not in H3_RESOLUTIONS:
+        raise ValueError(resolution)
+    column = f"h3_r{resolution}"
+    by_cell: Counter[int] = Counter()
+    by_place: Counter[int] = Counter()
+    for cell, place, count in (
         _entries_between(user, territory, start, end, team, filters)
-        .values("neighbourhood__name")
+        .values_list(column, "neighbourhood_id")
         .annotate(count=Count("pk"))
-        .order_by("-count", "neighbourhood__name")
+        .order_by()
+    ):
+        by_cell[cell] += count
+        by_place[place] += count
+    names = {n.pk: n.name for n in neighbourhoods}
+    cells = sorted(by_cell.items(), key=lambda item: (-item[1], item[0]))
+    places = sorted(
+        ((names.get(pk, "—"), count) for pk, count in by_place.items()),
+        key=lambda item: (-item[1], item[0]),
     )
-    return [(row["neighbourhood__name"], row["count"]) for row in rows]
+    return cells, places
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from tranquillite.accounts.permissions import has_right
 from tranquillite.core.models import Neighbourhood, Territory
 from tranquillite.core.validation import clean_text
 from tranquillite.field.geo import cells_of, nearest_neighbourhood
-from tranquillite.field.guards import note_warnings
+from tranquillite.field.guards import notes_warnings
 from tranquillite.field.models import (
     CATEGORIES_BY_KIND,
     LocationSource,
@@ -314,7 +314,7 @@ def _six_places(value: Decimal | float) -> Decimal:
 
 
 def _place(
-    shift: Shift, data: EntryInput
+    shift: Shift, data: EntryInput, neighbourhoods: list[Neighbourhood]
 ) -> tuple[Neighbourhood, Decimal | None, Decimal | None, str]:
     territory = shift.territory
     if (data.latitude is None) != (data.longitude is None):
@@ -323,7 +323,6 @@ def _place(
         lat, lon = float(data.latitude), float(data.longitude)
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValidationError({"latitude": _("This position is not a valid position.")})
-        neighbourhoods = list(Neighbourhood.objects.filter(territory=territory))
         snapped = nearest_neighbourhood(neighbourhoods, lat, lon)
         if snapped is None:
             message = _("This position is outside the territory of %(territory)s.")
@@ -356,22 +355,91 @@ def _check(shift: Shift, data: EntryInput) -> None:
         raise ValidationError(errors)
 
 
+@dataclass(frozen=True)
+class EntryResult:
+    """What became of one entry sent: saved (`created`), found already saved under its
+    identifier (a replay: `entry`, not `created`), or refused (`error`)."""
+
+    client_uuid: uuid.UUID
+    entry: LogEntry | None = None
+    created: bool = False
+    error: ValidationError | None = None
+
+
 def log_entry(*, actor: Any, shift: Shift, data: EntryInput) -> tuple[LogEntry, bool]:
     """Add an entry to the shift's daily log; returns (entry, created).
 
     Idempotent: the phone gives each entry its own identifier (Idempotency-Key) and a resend
     of the same identifier returns the entry already saved — never a second row (the unique
     constraint on (territory, client_uuid) settles two resends racing each other)."""
-    existing = _replay(actor, shift.territory, data.client_uuid)
-    if existing is not None:
-        return existing, False
-    _require(works_in(actor, shift.team))
-    if shift.validated_at is not None:
-        raise ValidationError(_("This shift is validated: it takes no more entries."))
-    if shift.started_at is None:
-        raise ValidationError(_("This shift has not started."))
+    result = log_entries(actor=actor, shift=shift, items=[data])[0]
+    if result.error is not None:
+        raise result.error
+    assert result.entry is not None
+    return result.entry, result.created
+
+
+def log_entries(*, actor: Any, shift: Shift, items: list[EntryInput]) -> list[EntryResult]:
+    """Add several entries to the shift's daily log at once — a phone's queue sent when the
+    network comes back, or a partner's application — with the rules of `log_entry`, one
+    result per item in order: each is saved, replayed (its identifier already saved: the
+    entry as it was) or refused with its reason, whatever becomes of the others.
+
+    Whoever may not log in the shift's team is refused the whole batch (PermissionDenied),
+    as is a shift validated or not started; replays are answered first, as for one entry.
+    The replays are read in one query, the rights and the territory's neighbourhoods once,
+    the notes checked together (guards.notes_warnings) and the new entries written in one
+    INSERT: what makes 500 entries a second possible on two workers (docs/benchmarks.md)."""
+    territory = shift.territory
+    results: list[EntryResult | None] = [None] * len(items)
+    saved = _saved(territory, [item.client_uuid for item in items])
+    fresh: list[int] = []
+    for index, item in enumerate(items):
+        found = saved.get(item.client_uuid)
+        if found is None:
+            fresh.append(index)
+        else:
+            results[index] = _replayed(actor, item.client_uuid, found)
+    if fresh:
+        _require(works_in(actor, shift.team))
+        if shift.validated_at is not None:
+            raise ValidationError(_("This shift is validated: it takes no more entries."))
+        if shift.started_at is None:
+            raise ValidationError(_("This shift has not started."))
+        neighbourhoods = list(Neighbourhood.objects.filter(territory=territory))
+        warnings = notes_warnings(actor, territory, [items[i].note for i in fresh])
+        built: dict[uuid.UUID, int] = {}  # client identifier -> index of its first item
+        new: list[LogEntry] = []
+        for index, notes in zip(fresh, warnings, strict=True):
+            item = items[index]
+            if item.client_uuid in built:  # sent twice in one batch: answered as a replay
+                continue
+            try:
+                entry = _entry(actor, shift, item, neighbourhoods, notes)
+            except ValidationError as error:
+                results[index] = EntryResult(item.client_uuid, error=error)
+                continue
+            built[item.client_uuid] = index
+            new.append(entry)
+        for entry, created in _insert(actor, territory, new):
+            results[built[entry.client_uuid]] = EntryResult(entry.client_uuid, entry, created)
+        for index in fresh:
+            if results[index] is None:  # the second of a pair: what became of the first
+                first = results[built[items[index].client_uuid]]
+                assert first is not None
+                results[index] = EntryResult(first.client_uuid, first.entry, False, first.error)
+    return [result for result in results if result is not None]
+
+
+def _entry(
+    actor: Any,
+    shift: Shift,
+    data: EntryInput,
+    neighbourhoods: list[Neighbourhood],
+    warnings: list[str],
+) -> LogEntry:
     _check(shift, data)
-    neighbourhood, latitude, longitude, source = _place(shift, data)
+    neighbourhood, latitude, longitude, source = _place(shift, data, neighbourhoods)
     cells = cells_of(
         latitude if latitude is not None else neighbourhood.centre_latitude,
         longitude if longitude is not None else neighbourhood.centre_longitude,
@@ -400,18 +468,42 @@ def log_entry(*, actor: Any, shift: Shift, data: EntryInput) -> tuple[LogEntry, 
         outcome=data.outcome,
         follow_up_needed=data.follow_up_needed,
         note=data.note.strip(),
-        note_warnings=note_warnings(actor, shift.territory, data.note),
+        note_warnings=warnings,
     )
-    entry.full_clean(exclude=["territory", "team", "shift", "neighbourhood", "author"])
+    # Uniqueness is the database's: (territory, client_uuid) is settled by the replay above
+    # and the constraint below it, the public identifier is a fresh random UUID.
+    entry.full_clean(
+        exclude=["territory", "team", "shift", "neighbourhood", "author"], validate_unique=False
+    )
+    return entry
+
+
+def _insert(
+    actor: Any, territory: Territory, entries: list[LogEntry]
+) -> list[tuple[LogEntry, bool]]:
+    """One INSERT for all; if a resend raced one of them (the unique constraint), each on its
+    own, the raced ones answered as replays."""
+    if not entries:
+        return []
     try:
         with transaction.atomic():
-            entry.save()
+            LogEntry.objects.bulk_create(entries)
+        return [(entry, True) for entry in entries]
     except IntegrityError:
-        existing = _replay(actor, shift.territory, data.client_uuid)
-        if existing is None:
-            raise
-        return existing, False
-    return entry, True
+        pass
+    done = []
+    for entry in entries:
+        entry.pk = None
+        try:
+            with transaction.atomic():
+                entry.save()
+            done.append((entry, True))
+        except IntegrityError:
+            existing = _saved(territory, [entry.client_uuid]).get(entry.client_uuid)
+            if existing is None:
+                raise
+            done.append((existing, False))
+    return done
 
 
 @transaction.atomic
@@ -431,18 +523,24 @@ def attach_photo(*, actor: Any, entry: LogEntry, upload: Any) -> LogEntry:
     return entry
 
 
-def _replay(actor: Any, territory: Territory, client_uuid: uuid.UUID) -> LogEntry | None:
-    """The entry already saved under this identifier. Another author's identifier is a
+def _saved(territory: Territory, client_uuids: list[uuid.UUID]) -> dict[uuid.UUID, LogEntry]:
+    """The entries already saved under these identifiers in the territory."""
+    return {
+        entry.client_uuid: entry
+        for entry in LogEntry.objects.filter(
+            territory=territory, client_uuid__in=client_uuids
+        ).select_related("neighbourhood", "shift", "team")
+    }
+
+
+def _replayed(actor: Any, client_uuid: uuid.UUID, entry: LogEntry) -> EntryResult:
+    """A resend answers with the entry already saved. Another author's identifier is a
     conflict, not a replay: it is refused without showing that entry."""
-    entry = (
-        LogEntry.objects.filter(territory=territory, client_uuid=client_uuid)
-        .select_related("neighbourhood", "shift", "team")
-        .first()
-    )
-    if entry is None:
-        return None
     if entry.author_id != actor.pk:
-        raise ValidationError(
-            {"client_uuid": _("This identifier is already used by another entry.")}
+        return EntryResult(
+            client_uuid,
+            error=ValidationError(
+                {"client_uuid": _("This identifier is already used by another entry.")}
+            ),
         )
-    return entry
+    return EntryResult(client_uuid, entry, False)

@@ -292,10 +292,11 @@ def field_map(request: HttpRequest) -> HttpResponse:
     }
     api_query.update({"start": first.isoformat(), "end": following.isoformat()})
     neighbourhoods = list(selectors.neighbourhoods_of(territory))
+    counts, by_neighbourhood = selectors.map_counts(
+        request.user, territory, resolution=resolution, neighbourhoods=neighbourhoods, **period
+    )
     cells = []
-    for cell, count in selectors.cell_counts(
-        request.user, territory, resolution=resolution, **period
-    ):
+    for cell, count in counts:
         latitude, longitude = cell_centre(cell)
         near = nearest_neighbourhood(neighbourhoods, latitude, longitude)
         cells.append(
@@ -317,7 +318,7 @@ def field_map(request: HttpRequest) -> HttpResponse:
             "resolution": resolution,
             "cells": cells,
             "total": sum(cell["count"] for cell in cells),
-            "by_neighbourhood": selectors.neighbourhood_counts(request.user, territory, **period),
+            "by_neighbourhood": by_neighbourhood,
             "functions": Function.choices,
             "categories": Category.choices,
             "neighbourhoods": neighbourhoods,

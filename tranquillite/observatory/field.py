@@ -147,43 +147,56 @@ class FieldFigures:
     tables: list[Table]
 
 
-def _by_dimension(
-    territory: Territory,
-    current: Period,
-    previous: Period,
-    kind: str,
-    *,
-    entry_field: str,
-    shift_field: str,
-) -> dict[Any, dict[str, int]]:
-    """{dimension value: {figure: value, figure_previous: value}}, in two queries: the entries
-    and the shifts of both periods at once."""
-    found: dict[Any, dict[str, int]] = {}
+def _by_team_and_place(
+    territory: Territory, current: Period, previous: Period, kind: str
+) -> tuple[dict[Any, dict[str, int]], dict[Any, dict[str, int]]]:
+    """({team: figures}, {neighbourhood: figures}), each figure beside the previous period's
+    (`name` and `name_previous`), in two queries: the entries, then the shifts, of both
+    periods at once, grouped by team and neighbourhood together and summed both ways (every
+    figure is a count, a sum or a duration: the sums are exact). One pass over a year and the
+    one before instead of two: 408 → 177 ms for a year on 10,000,000 entries with the JIT
+    off (docs/benchmarks.md)."""
+    teams: dict[Any, dict[str, Any]] = {}
+    places: dict[Any, dict[str, Any]] = {}
+
+    def add(key: Any, found: dict[Any, dict[str, Any]], values: dict[str, Any]) -> None:
+        into = found.setdefault(key, {})
+        for name, value in values.items():
+            if value is not None:
+                into[name] = into.get(name, 0) + value if name in into else value
+
     now = Q(occurred_at__gte=_aware(current.start))
-    rows = (
+    row: Any
+    for row in (
         _entries(territory, previous.start, current.end, kind)
-        .values(entry_field)
+        .values("team", "neighbourhood")
         .annotate(**_entry_figures(now, ""), **_entry_figures(~now, "_previous"))
         .order_by()
-    )
-    for row in rows:
-        found.setdefault(row[entry_field], {}).update(
-            {name: value or 0 for name, value in row.items() if name != entry_field}
-        )
+    ):
+        values = {k: v for k, v in row.items() if k not in ("team", "neighbourhood")}
+        add(row["team"], teams, values)
+        add(row["neighbourhood"], places, values)
     shift_now = Q(date__gte=current.start)
     for row in (
         _shifts(territory, previous.start, current.end, kind)
-        .values(shift_field)
+        .values("team", "sector__neighbourhood")
         .annotate(
             worked=Sum(_DURATION, filter=shift_now),
             worked_before=Sum(_DURATION, filter=~shift_now),
         )
         .order_by()
     ):
-        values = found.setdefault(row[shift_field], {})
-        values["hours"] = _hours(row["worked"])
-        values["hours_previous"] = _hours(row["worked_before"])
-    return found
+        values = {"worked": row["worked"], "worked_before": row["worked_before"]}
+        add(row["team"], teams, values)
+        add(row["sector__neighbourhood"], places, values)
+    for found in (teams, places):
+        for figures in found.values():
+            for name in (*COUNTS, *(f"{n}_previous" for n in COUNTS)):
+                figures[name] = figures.get(name) or 0
+            worked: timedelta | None = figures.pop("worked", None)
+            before: timedelta | None = figures.pop("worked_before", None)
+            figures["hours"], figures["hours_previous"] = _hours(worked), _hours(before)
+    return teams, places
 
 
 def _table(
@@ -249,21 +262,11 @@ def figures_for(territory: Territory, month: date, span: str, kind: str = "") ->
     current, previous = periods(month, span)
     columns = (current.label, previous.label)
     teams = {team.pk: team.name for team in Team.objects.filter(territory=territory)}
-    by_team = _by_dimension(
-        territory, current, previous, kind, entry_field="team", shift_field="team"
-    )
+    by_team, by_place = _by_team_and_place(territory, current, previous, kind)
     team_rows = sorted(
         ((teams.get(pk, "—"), values) for pk, values in by_team.items()), key=lambda r: r[0]
     )
     neighbourhoods = list(Neighbourhood.objects.filter(territory=territory).order_by("name"))
-    by_place = _by_dimension(
-        territory,
-        current,
-        previous,
-        kind,
-        entry_field="neighbourhood",
-        shift_field="sector__neighbourhood",
-    )
     place_rows = [(n.name, by_place.get(n.pk, {})) for n in neighbourhoods]
     team_table = _table("teams", _("By team"), _("Team"), team_rows, columns)
     tables = [
