@@ -30,19 +30,33 @@ def names_of_people_followed(author: Any, territory: Territory, text: str) -> li
     words = set(normalise(text).split())
     if not words:
         return []
-    people = Person.objects.visible_to(author).in_territory(territory)
+
+    def people() -> Any:  # built only when needed: the access rule is a large query
+        return Person.objects.visible_to(author).in_territory(territory)
+
     if len(words) <= PREFILTER_WORDS:
         # A name key is its words sorted: a person named in the text has the key's first
         # word among the text's, so the key starts with one of them (an index range each).
-        # Without this, each note of the daily log read all 53,794 people of the largest
-        # benchmark territory to find none (docs/benchmarks.md, field presence).
+        # Those the text names are then looked for among the people the author may see:
+        # a text that names no one of the territory costs one small query. Without this,
+        # each note of the daily log read all 53,794 people of the largest benchmark
+        # territory, each against the follow-ups its author may see, to find none
+        # (docs/benchmarks.md, field presence).
         starts = Q(name_key__in=words)
         for word in words:
             starts |= Q(name_key__startswith=f"{word} ")
-        # Few rows: read at once, without the server-side cursor of the full read below.
-        keys: Iterable[str] = list(people.filter(starts).values_list("name_key", flat=True))
+        named = [
+            pk
+            for pk, key in Person.objects.in_territory(territory)
+            .filter(starts)
+            .values_list("pk", "name_key")
+            if set(key.split()) <= words
+        ]
+        keys: Iterable[str] = (
+            list(people().filter(pk__in=named).values_list("name_key", flat=True)) if named else []
+        )
     else:
-        keys = people.values_list("name_key", flat=True).iterator()
+        keys = people().values_list("name_key", flat=True).iterator()
     if any(set(key.split()) <= words for key in keys):
         return [
             _(
