@@ -759,7 +759,10 @@ def time_purges(wanted: set[str] | None) -> list[dict[str, Any]]:
         if wanted is not None and name not in wanted:
             continue
         files_due = due_follow_ups(day).count()
-        orphans = Person.objects.filter(~Exists(FollowUp.objects.filter(person=OuterRef("pk"))))
+        # The people no file of any kind refers to (a community-service placement is a file).
+        orphans = Person.objects.filter(
+            ~Exists(FollowUp.objects.filter(person=OuterRef("pk"))), placements__isnull=True
+        )
         if name == "purge_year" and not files_due:
             print(
                 "NOTE: nothing expires within a year (already purged?): purge_year skipped; "
