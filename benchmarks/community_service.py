@@ -171,9 +171,9 @@ def write_community_service(
                 batch_size=BATCH,
             )
             plans: list[dict[str, Any]] = []
-            for post in created_posts:
+            for index, post in enumerate(created_posts):
                 minutes_each = _session_minutes(post.starts_at, post.ends_at, 60)
-                supervisor = staff[(created_posts.index(post) // 5) % len(staff)]
+                supervisor = staff[(index // 5) % len(staff)]
                 for _place in range(post.capacity):
                     cursor = first_day + timedelta(days=rng.randint(0, 60))
                     while cursor <= today:

@@ -114,6 +114,18 @@ def _issues(request: HttpRequest) -> QuerySet[TechnicalIssue]:
     )
 
 
+def _issue(request: HttpRequest, service_request_id: str) -> TechnicalIssue:
+    """The visible issue of this identifier; 404 when not visible or not an identifier."""
+    try:
+        public_id = UUID(service_request_id)
+    except ValueError as error:
+        raise Http404 from error
+    issue = _issues(request).filter(public_id=public_id).first()
+    if issue is None:
+        raise Http404
+    return issue
+
+
 def as_request(issue: TechnicalIssue) -> dict[str, Any]:
     closed = issue.status in CLOSED_STATUSES
     notes = issue.get_status_display()
@@ -209,13 +221,7 @@ def requests(
 @router.get("/requests/{service_request_id}.json", response=list[RequestOut])
 def request_status(request: HttpRequest, service_request_id: str) -> Any:
     """One request, as a list of one (GeoReport v2); 404 when not visible or not an id."""
-    try:
-        public_id = UUID(service_request_id)
-    except ValueError as error:
-        raise Http404 from error
-    issue = _issues(request).filter(public_id=public_id).first()
-    if issue is None:
-        raise Http404
+    issue = _issue(request, service_request_id)
     return [as_request(issue)]
 
 
@@ -330,12 +336,8 @@ def update_status(
     """Extension: the organisation the issue is routed to acknowledges, resolves (with an
     optional note) or refuses it (with its reason, which the reporter reads). Anyone else,
     and an issue one may not see, get a 404."""
-    try:
-        public_id = UUID(service_request_id)
-    except ValueError as error:
-        raise Http404 from error
-    issue = _issues(request).filter(public_id=public_id).first()
-    if issue is None or not issue_services.works_on(request.user, issue):
+    issue = _issue(request, service_request_id)
+    if not issue_services.works_on(request.user, issue):
         raise Http404
     if status == "acknowledged":
         issue = issue_services.acknowledge(actor=request.user, issue=issue)
