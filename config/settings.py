@@ -381,6 +381,13 @@ FIELD_LOG_RETENTION_DAYS = int(os.environ.get("FIELD_LOG_RETENTION_DAYS", str(3 
 FIELD_PHOTO_MAX_BYTES = int(os.environ.get("FIELD_PHOTO_MAX_BYTES", str(10_000_000)))
 FIELD_PHOTO_MAX_PIXELS = 40_000_000
 FIELD_PHOTO_MAX_SIDE = 1600
+# The historical import of a daily log kept in a spreadsheet (field/imports.py): its size
+# limits; above FIELD_IMPORT_BACKGROUND_ROWS rows, the check and the import run as a task
+# with a progress bar; an uploaded file not imported is emptied after FIELD_IMPORT_KEEP_HOURS.
+FIELD_IMPORT_MAX_BYTES = int(os.environ.get("FIELD_IMPORT_MAX_BYTES", str(30 * 1024 * 1024)))
+FIELD_IMPORT_MAX_ROWS = int(os.environ.get("FIELD_IMPORT_MAX_ROWS", "200000"))
+FIELD_IMPORT_BACKGROUND_ROWS = int(os.environ.get("FIELD_IMPORT_BACKGROUND_ROWS", "2000"))
+FIELD_IMPORT_KEEP_HOURS = int(os.environ.get("FIELD_IMPORT_KEEP_HOURS", "24"))
 # Requests per signed-in user to the API (django-ninja throttling, in the shared cache).
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
 # The longest a per-account API token may last (days): a partner renews it at least yearly.

@@ -18,3 +18,4 @@ class FieldConfig(AppConfig):
         register(NavigationItem("field", _("Field teams"), "field:teams", oversee, 40))
         register(NavigationItem("field", _("Sectors"), "field:sectors", oversee, 50))
         register(NavigationItem("field", _("Shift planning"), "field:planning", oversee, 60))
+        register(NavigationItem("field", _("Daily log import"), "field:imports", oversee, 70))

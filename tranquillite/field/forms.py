@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tranquillite.core.models import Neighbourhood
+from tranquillite.field.imports import COLUMNS, REQUIRED
 from tranquillite.field.models import (
     CATEGORIES_BY_KIND,
     Action,
@@ -229,3 +230,53 @@ class ShiftPlanForm(forms.Form):
                 datetime.combine(day + timedelta(days=1), self.cleaned_data["end"])
             )
         return start, end
+
+
+# --- The historical import (field/imports.py) ----------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet of the daily log"),
+        help_text=_(
+            "CSV or Excel (.xlsx), one entry per line, the first line naming the columns. "
+            "The file is kept only until it is imported."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """Which column of the file holds each field, guessed from its headers; the team of every
+    row when the file has no team column."""
+
+    default_team = forms.ModelChoiceField(
+        label=_("Team of every row"),
+        help_text=_("When the file has no team column."),
+        queryset=Team.objects.none(),
+        to_field_name="public_id",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, headers: list[str], teams: QuerySet[Team], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["default_team"].queryset = teams  # type: ignore[attr-defined]
+        options = [("", _("— not in the file —"))] + [
+            (str(index), header or _("Column %(number)s") % {"number": index + 1})
+            for index, header in enumerate(headers)
+        ]
+        for name, column in COLUMNS.items():
+            self.fields[f"column_{name}"] = forms.ChoiceField(
+                label=column.label[:1].upper() + column.label[1:],
+                choices=options,
+                required=False,
+                help_text=_("Required") if name in REQUIRED else "",
+            )
+        self.order_fields([f"column_{name}" for name in COLUMNS] + ["default_team"])
+
+    def mapping(self) -> dict[str, int]:
+        return {
+            name: int(self.cleaned_data[f"column_{name}"])
+            for name in COLUMNS
+            if self.cleaned_data.get(f"column_{name}") not in (None, "")
+        }

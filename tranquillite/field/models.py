@@ -243,6 +243,78 @@ class Sector(PublicIdModel, TerritoryScopedModel):
         return self.name
 
 
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Columns to match")
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked")
+    IMPORTING = "importing", _("Being imported")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportBatchQuerySet(TerritoryScopedQuerySet["ImportBatch"]):
+    def visible_to(self, user: Any) -> Self:
+        """Only those who oversee the field of the territory import its history."""
+        scoped = super().visible_to(user)
+        if scoped.query.is_empty():
+            return scoped
+        return scoped.filter(territory__in=_field_territories(user, "field.oversee_field"))
+
+
+class ImportBatch(PublicIdModel, TerritoryScopedModel):
+    """A spreadsheet of a daily log kept before the platform (field/imports.py): its columns,
+    the result of its check, then of its import. The file itself waits in `content` only
+    until it is imported or abandoned (it may hold a name in a note): it is emptied then,
+    and by the daily purge after FIELD_IMPORT_KEEP_HOURS."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField(editable=False, default=bytes)
+    # The file's header line, and field -> index of the column chosen for it.
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    # The team of every row, when the file has no team column.
+    default_team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=ImportStatus.choices)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    # new / already imported / older than the retention / in error / warnings.
+    counts = models.JSONField(default=dict)
+    # The first messages (French, by line and column), and the first rows as they will read.
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    preview = models.JSONField(default=list)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("daily log import")
+        verbose_name_plural = _("daily log imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
 class ShiftQuerySet(TerritoryScopedQuerySet["Shift"]):
     def visible_to(self, user: Any) -> Self:
         return self.filter(team__in=Team.objects.visible_to(user).values("pk"))
@@ -263,6 +335,11 @@ class Shift(PublicIdModel, TerritoryScopedModel):
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A shift made by the historical import to hold a team's entries of one day: its hours
+    # are unknown (no clock-in), so it counts no hours of presence, and it is validated.
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="shifts"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,7 +10,14 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tranquillite.core.models import Neighbourhood, Territory
-from tranquillite.field.models import H3_RESOLUTIONS, LogEntry, Sector, Shift, Team
+from tranquillite.field.models import (
+    H3_RESOLUTIONS,
+    ImportBatch,
+    LogEntry,
+    Sector,
+    Shift,
+    Team,
+)
 
 
 def teams_of(user: Any, territory: Territory) -> QuerySet[Team]:
@@ -286,3 +293,17 @@ def points_in(
         Point(float(lat or 0), float(lon or 0), function, category)
         for lat, lon, function, category in rows
     ]
+
+
+def import_batches(user: Any, territory: Territory) -> QuerySet[ImportBatch]:
+    """The territory's historical imports, newest first (the file itself is never read)."""
+    return (
+        ImportBatch.objects.visible_to(user)
+        .in_territory(territory)
+        .defer("content")
+        .select_related("created_by", "imported_by", "default_team")
+    )
+
+
+def import_batch_for(user: Any, territory: Territory, public_id: Any) -> ImportBatch | None:
+    return import_batches(user, territory).filter(public_id=public_id).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tranquillite.field import manage_views, views
+from tranquillite.field import import_views, manage_views, views
 
 app_name = "field"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("secteurs/", manage_views.sectors, name="sectors"),
     path("secteurs/<uuid:public_id>/", manage_views.sector, name="sector"),
     path("planning/", manage_views.planning, name="planning"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/modele.csv", import_views.import_template, name="import_template"),
+    path("imports/<uuid:public_id>/", import_views.import_batch, name="import"),
+    path(
+        "imports/<uuid:public_id>/avancement/", import_views.import_progress, name="import_progress"
+    ),
 ]

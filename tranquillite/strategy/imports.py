@@ -22,23 +22,30 @@ one-time token (`keep_for_confirmation`, `take_for_confirmation`).
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
-import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tranquillite.core.imports import (
+    MAX_COLUMNS,
+    FileRejected,
+    cell_text,
+    is_blank,
+    line_message,
+    lines_of,
+    normalise_header,
+    parse_date,
+    read_content,
+)
 from tranquillite.strategy.charts import number
 from tranquillite.strategy.indicators import MAX_VALUE
 from tranquillite.strategy.models import (
@@ -52,7 +59,6 @@ from tranquillite.strategy.permissions import can_report_on
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_COLUMNS = 30
 NOTE_LENGTH = 300
 
 # Field → the header names accepted for it (compared after `normalise_header`).
@@ -72,22 +78,9 @@ CANONICAL = {
     "value": "valeur",
     "note": "note",
 }
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 SESSION_KEY = "strategy.indicator_imports"
 TOKEN_LIFETIME = timedelta(hours=1)
 PENDING_IMPORTS = 3
-
-
-class FileRejected(ValidationError):
-    """The whole file is refused; the message says why, in French."""
-
-
-def normalise_header(text: Any) -> str:
-    """ "N° Fiche", "fiche" and "FICHE " all read "n fiche"/"fiche": no accents, no case,
-    punctuation as spaces."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
 
 
 _ALIASES = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
@@ -140,68 +133,7 @@ class Table:
 
 def read_table(upload: Any) -> Table:
     """The upload's rows, each cell parsed; `FileRejected` for a problem with the whole file."""
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_BYTES:
-        raise FileRejected(
-            _("This file weighs %(size)s MB: 2 MB at most. Split it, or keep only the new rows.")
-            % {"size": f"{size / 1024 / 1024:.1f}".replace(".", ",")}
-        )
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise FileRejected(_("This file is larger than 2 MB."))
-    if not data.strip():
-        raise FileRejected(_("This file is empty."))
-    name = str(getattr(upload, "name", "")).lower()
-    if name.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileRejected(
-            _("This is an old Excel file (.xls): save it as .xlsx or as CSV, then import it.")
-        )
-    if data.startswith(b"PK"):
-        lines = _xlsx_lines(data)
-    elif name.endswith((".xlsx", ".xlsm")):
-        raise FileRejected(_("This file is not a readable Excel workbook (.xlsx)."))
-    else:
-        lines = _csv_lines(data)
-    return _parse(lines)
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # French Excel saves "CSV (séparateur : point-virgule)" in Windows-1252.
-        return data.decode("cp1252", errors="replace")
-
-
-def _csv_lines(data: bytes) -> Iterator[Sequence[Any]]:
-    text = _decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(";,\t", key=first.count) if any(d in first for d in ";,\t") else ";"
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _xlsx_lines(data: bytes) -> Iterator[Sequence[Any]]:
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise FileRejected(_("This file is not a readable Excel workbook (.xlsx).")) from error
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise FileRejected(_("This workbook has no sheet."))
-        # Read lazily: a truncated file may fail only here, row by row.
-        yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:
-        raise FileRejected(_("This file is not a readable Excel workbook (.xlsx).")) from error
-    finally:
-        workbook.close()
-
-
-def _blank(cells: Sequence[Any]) -> bool:
-    return all(cell is None or str(cell).strip() == "" for cell in cells)
+    return _parse(lines_of(read_content(upload, max_bytes=MAX_BYTES)))
 
 
 def _columns(cells: Sequence[Any]) -> tuple[dict[str, int], dict[str, str]]:
@@ -238,7 +170,7 @@ def _parse(lines: Iterable[Sequence[Any]]) -> Table:
     headers: dict[str, str] = {}
     rows: list[ParsedRow] = []
     for line, cells in enumerate(lines, start=1):
-        if _blank(cells):
+        if is_blank(cells):
             continue
         if positions is None:
             positions, headers = _columns(cells)
@@ -263,17 +195,11 @@ def _parse(lines: Iterable[Sequence[Any]]) -> Table:
     return Table(rows=rows, headers={**CANONICAL, **headers})
 
 
-def _text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))  # a sheet number typed as 3 in a workbook
-    return " ".join(str(raw).split())
-
-
 def _parse_row(line: int, cell: Any) -> ParsedRow:
-    row = ParsedRow(line=line, sheet=_text(cell("sheet")), indicator=_text(cell("indicator")))
-    row.note = _text(cell("note"))
+    row = ParsedRow(
+        line=line, sheet=cell_text(cell("sheet")), indicator=cell_text(cell("indicator"))
+    )
+    row.note = cell_text(cell("note"))
     if not row.sheet:
         row.problems.append(("sheet", _("the sheet number is missing.")))
     if not row.indicator:
@@ -293,39 +219,6 @@ def _parse_row(line: int, cell: Any) -> ParsedRow:
     return row
 
 
-def parse_date(raw: Any) -> date:
-    """A date cell, or text as JJ/MM/AAAA, JJ/MM/AA, AAAA-MM-JJ, JJ-MM-AAAA or JJ.MM.AAAA;
-    `ValueError` with a French message otherwise. Never in the future."""
-    day: date | None = None
-    if isinstance(raw, datetime):
-        day = raw.date()
-    elif isinstance(raw, date):
-        day = raw
-    elif isinstance(raw, int | float) and not isinstance(raw, bool) and 20000 < raw < 80000:
-        # A workbook date cell that lost its date format: Excel's serial day number.
-        day = date(1899, 12, 30) + timedelta(days=int(raw))
-    else:
-        text = _text(raw)
-        if not text:
-            raise ValueError(_("the date is missing."))
-        # "31/03/2025 00:00" or "2025-03-31T00:00:00": the day is what counts.
-        text = text.split(" ")[0].split("T")[0]
-        for pattern in DATE_FORMATS:
-            try:
-                day = datetime.strptime(text, pattern).date()
-                break
-            except ValueError:
-                continue
-        if day is None:
-            raise ValueError(
-                _("“%(text)s” is not a date: write it as DD/MM/YYYY (e.g. 31/03/2025).")
-                % {"text": text[:40]}
-            )
-    if day > timezone.localdate():
-        raise ValueError(_("the date %(date)s is in the future.") % {"date": f"{day:%d/%m/%Y}"})
-    return day
-
-
 def parse_value(raw: Any) -> Decimal:
     """A number cell, or text with a French or English decimal mark ("12,5", "1 250,5",
     "12.5", "40 %"); `ValueError` with a French message otherwise."""
@@ -338,7 +231,7 @@ def parse_value(raw: Any) -> Decimal:
     elif isinstance(raw, Decimal):
         value = raw
     else:
-        text = _text(raw)
+        text = cell_text(raw)
         if not text:
             raise ValueError(_("the value is missing."))
         cleaned = "".join(text.split()).replace("\u00a0", "").replace("\u202f", "")
@@ -354,7 +247,7 @@ def parse_value(raw: Any) -> Decimal:
             raise ValueError(
                 _("“%(text)s” is not a number (write e.g. 12 or 12,5).") % {"text": text[:40]}
             )
-    shown = _text(raw)[:40]
+    shown = cell_text(raw)[:40]
     # The size first: quantizing 1e30 to cents exceeds the decimal context and raises.
     if not value.is_finite() or abs(value) > MAX_VALUE:
         raise ValueError(_("“%(text)s” is too large.") % {"text": shown})
@@ -409,20 +302,6 @@ class Checked:
         return sum(1 for result in self.results if result.status == status)
 
 
-def _message(line: int, columns: Sequence[str], problem: str) -> str:
-    if len(columns) == 1:
-        return _("Line %(line)s, column “%(column)s”: %(problem)s") % {
-            "line": line,
-            "column": columns[0],
-            "problem": problem,
-        }
-    return _("Line %(line)s, columns %(columns)s: %(problem)s") % {
-        "line": line,
-        "columns": _(" and ").join(f"« {column} »" for column in columns),
-        "problem": problem,
-    }
-
-
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -468,12 +347,12 @@ def check(
 
     for row in rows:
         result = RowResult(row=row)
-        result.errors = [_message(row.line, [column(f)], p) for f, p in row.problems]
+        result.errors = [line_message(row.line, [column(f)], p) for f, p in row.problems]
         matching = sheets.get(_key(row.sheet), []) if row.sheet else []
         sheet = matching[0] if len(matching) == 1 else None
         if row.sheet and not matching:
             result.errors.append(
-                _message(
+                line_message(
                     row.line,
                     [column("sheet")],
                     _("no sheet numbered “%(number)s” in %(strategy)s.")
@@ -482,7 +361,7 @@ def check(
             )
         elif len(matching) > 1:
             result.errors.append(
-                _message(
+                line_message(
                     row.line,
                     [column("sheet")],
                     _("several sheets are numbered “%(number)s”.") % {"number": row.sheet},
@@ -493,7 +372,7 @@ def check(
                 reports[sheet.pk] = can_report_on(actor, sheet)
             if not reports[sheet.pk]:
                 result.errors.append(
-                    _message(
+                    line_message(
                         row.line,
                         [column("sheet")],
                         _("you do not report on sheet %(number)s.") % {"number": sheet.number},
@@ -502,7 +381,7 @@ def check(
             indicator = indicators.get((sheet.pk, _key(row.indicator)))
             if indicator is None and row.indicator:
                 result.errors.append(
-                    _message(
+                    line_message(
                         row.line,
                         [column("indicator")],
                         _("sheet %(number)s has no indicator named “%(name)s”.")
@@ -511,7 +390,7 @@ def check(
                 )
             elif indicator is not None and indicator.is_computed:
                 result.errors.append(
-                    _message(
+                    line_message(
                         row.line,
                         [column("indicator")],
                         _("“%(name)s” is computed by the platform: it takes no imported value.")
@@ -524,7 +403,7 @@ def check(
             key = (result.indicator.pk, row.measured_on)
             if key in seen:
                 result.errors.append(
-                    _message(
+                    line_message(
                         row.line,
                         [column("indicator"), column("date")],
                         _("same indicator and same date as line %(line)s.") % {"line": seen[key]},

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import as_uuid, current_territory, error_text, query_value
+from tranquillite.core.imports import FileRejected
 from tranquillite.core.spreadsheets import defuse_formula
 from tranquillite.strategy import imports, indicators, selectors
 from tranquillite.strategy.charts import number
@@ -297,7 +298,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         strategy = form.cleaned_data["strategy"]
         try:
             table = imports.read_table(form.cleaned_data["file"])
-        except imports.FileRejected as error:
+        except FileRejected as error:
             form.add_error("file", error)
         else:
             checked = imports.check(
