@@ -28,7 +28,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from benchmarks.governance import first_free_id, reset_sequences, write_rows
+from benchmarks.governance import first_free_id, reset_sequences
+from tranquillite.core.bulk import write_rows
 
 PARIS = ZoneInfo("Europe/Paris")
 TIG_SUPERVISOR_EMAIL = "bench-tig-supervisor@tranquillite.test"

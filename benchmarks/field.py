@@ -419,7 +419,8 @@ class FieldData:
         }
         postgres = connection.vendor == "postgresql"
         members_model = Shift.members.through
-        from benchmarks.governance import first_free_id, reset_sequences, write_rows
+        from benchmarks.governance import first_free_id, reset_sequences
+        from tranquillite.core.bulk import write_rows
 
         next_shift = first_free_id(Shift)
         slot = 0
@@ -560,7 +561,7 @@ class FieldData:
         from tranquillite.field.models import LogEntry
 
         if not postgres:
-            from benchmarks.governance import write_rows
+            from tranquillite.core.bulk import write_rows
 
             rows = [
                 (

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from benchmarks.scenarios import GOVERNANCE_YEARS
+from tranquillite.core.bulk import write_rows
 
 PARIS = ZoneInfo("Europe/Paris")
 # The last meetings are this far ahead: planned, with an agenda and nothing else yet.
@@ -184,38 +185,6 @@ def first_free_id(model: Any) -> int:
     from django.db.models import Max
 
     return (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
-
-
-def write_rows(model: Any, fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """INSERT many rows fast: COPY on PostgreSQL (psycopg adapts the values), executemany
-    elsewhere (each value prepared by its model field, as the ORM would)."""
-    from django.db import connection
-
-    meta = model._meta
-    model_fields = [meta.get_field(name) for name in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
-    table = connection.ops.quote_name(meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(model_fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        batch: list[list[Any]] = []
-        for row in rows:
-            batch.append(
-                [
-                    field.get_db_prep_save(value, connection)
-                    for field, value in zip(model_fields, row, strict=True)
-                ]
-            )
-            if len(batch) >= 5_000:
-                cursor.executemany(sql, batch)
-                batch.clear()
-        if batch:
-            cursor.executemany(sql, batch)
 
 
 def reset_sequences(models: Sequence[Any]) -> None:

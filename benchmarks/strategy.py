@@ -54,7 +54,8 @@ from decimal import Decimal
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from benchmarks.governance import Rows, first_free_id, reset_sequences, write_rows
+from benchmarks.governance import Rows, first_free_id, reset_sequences
+from tranquillite.core.bulk import write_rows
 
 PARIS = ZoneInfo("Europe/Paris")
 # Share of the sheets due for review by the next monitoring committee (exact in the benchmark

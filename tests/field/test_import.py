@@ -126,8 +126,9 @@ def test_a_windows_csv_is_checked_then_imported_into_validated_imported_shifts(f
     assert timezone.localtime(third.occurred_at).time() == time(12, 0)
 
     shifts = Shift.objects.filter(import_batch=batch)
-    # One shift per team, day and sector: two sectors on day 40, one on day 300.
-    assert shifts.count() == 3
+    # One shift per team and day (the entries keep their own neighbourhood).
+    assert shifts.count() == 2
+    assert {e.neighbourhood.name for e in LogEntry.objects.all()} == {"Quatre-Chemins", "Hoche"}
     assert all(s.validated_at and s.started_at is None for s in shifts)
     # An imported day has no hours of presence: none are counted.
     start = timezone.localdate() - timedelta(days=400)
@@ -203,7 +204,7 @@ def test_a_failure_while_writing_leaves_nothing_half_imported(field, hoche_secto
     def broken(*args, **kwargs):
         raise IntegrityError("duplicate key")
 
-    monkeypatch.setattr(LogEntry.objects, "bulk_create", broken)
+    monkeypatch.setattr(imports, "write_rows", broken)
     batch = imports.process(batch.pk, apply=True)
     assert batch.status == ImportStatus.FAILED
     assert "rien n’a été importé" in batch.errors[0]
@@ -404,9 +405,7 @@ def test_an_abandoned_file_is_deleted_and_a_stale_one_emptied(field, capsys):
         actor=field.director, territory=field.territory, upload=csv_upload(good_rows())
     )
     assert imports.expire_files() == 0  # a file sent a moment ago stays
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        created_at=timezone.now() - timedelta(hours=25)
-    )
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(hours=25))
     call_command("purge_field_log")  # the daily purge
     assert "1 spreadsheets left unimported deleted" in capsys.readouterr().out
     batch.refresh_from_db()
@@ -423,3 +422,28 @@ def test_the_date_reader_is_shared_with_the_strategy_import():
 
     assert strategy_imports.parse_date is imports.parse_date
     assert imports.parse_date("31/03/2025") == date(2025, 3, 31)
+
+
+def test_the_import_writes_the_rows_as_checked_unless_what_they_rest_on_changed(
+    field, hoche_sector, monkeypatch
+):
+    batch = run(field, csv_upload(good_rows()), apply=False)
+    assert batch.prepared and batch.reference
+    # Nothing changed: the rows the check prepared are written as they are (the file is
+    # not read again).
+    with monkeypatch.context() as patch:
+        patch.setattr(imports, "_check_all", lambda *args: pytest.fail("file read again"))
+        done = imports.process(imports.confirm(actor=field.director, batch=batch).pk, apply=True)
+    assert done.counts["imported"] == 3 and not done.prepared and not done.content
+
+    # The team renamed between the check and the import: the file is checked again, its
+    # rows no longer find their team, and nothing is written.
+    LogEntry.objects.all().delete()
+    Shift.objects.filter(import_batch__isnull=False).delete()
+    batch = run(field, csv_upload(good_rows()), apply=False)
+    field.team.name = "Médiation nuit"
+    field.team.save()
+    batch = imports.process(imports.confirm(actor=field.director, batch=batch).pk, apply=True)
+    assert batch.status == ImportStatus.CHECKED and batch.counts["errors"] == 3
+    assert "aucune équipe nommée « Médiation soir »" in batch.errors[0]
+    assert not LogEntry.objects.exists()

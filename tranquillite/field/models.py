@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from tranquillite.core.models import (
     Neighbourhood,
     PublicIdModel,
+    Territory,
     TerritoryScopedModel,
     TerritoryScopedQuerySet,
 )
@@ -273,6 +274,11 @@ class ImportBatch(PublicIdModel, TerritoryScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(_("file"), max_length=200)
     content = models.BinaryField(editable=False, default=bytes)
+    # The rows the check found ready to write (compressed), and a digest of the teams,
+    # sectors and neighbourhoods they were checked against: the import writes them as
+    # checked while that digest holds, and checks the file again from scratch when not.
+    prepared = models.BinaryField(editable=False, default=bytes)
+    reference = models.CharField(max_length=64, blank=True, editable=False)
     # The file's header line, and field -> index of the column chosen for it.
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)
@@ -409,6 +415,15 @@ class LogEntry(PublicIdModel, TerritoryScopedModel):
     """One line of the daily log. The public is described in aggregate only: no name, no
     field that could hold one but the short note, checked by the free-text guard."""
 
+    # Its own index would be redundant: every index below starts with the territory, and
+    # each index is one more to maintain on every insert (the import's 20,000 rows/s).
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("territory"),
+        db_index=False,
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="entries")
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="entries")
     author = models.ForeignKey(
