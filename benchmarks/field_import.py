@@ -253,7 +253,8 @@ def main() -> int:
         and imported == batch.counts["imported"] == batch.counts["new"]
         and again.counts["already"] == batch.counts["new"]
         and again.counts["new"] == 0
-        and rates["import"] >= TARGET_ROWS_PER_SECOND
+        # The target is PostgreSQL's; SQLite's figure is reported only.
+        and (rates["import"] >= TARGET_ROWS_PER_SECOND or connection.vendor != "postgresql")
     )
     print(f"{connection.vendor}: {rows} rows, {len(data) / 1e6:.1f} MB")
     for name, seconds in timings.items():
@@ -262,7 +263,10 @@ def main() -> int:
         f"  imported {imported} ({batch.counts['too_old']} past retention), re-run found "
         f"{again.counts['already']} already there; /healthz/ p50 {health['p50_ms']:.2f} ms"
     )
-    print(f"  import ≥ {TARGET_ROWS_PER_SECOND:,} rows/s: {'OK' if ok else 'MISSED'}")
+    verdict = "OK" if ok else "MISSED"
+    if connection.vendor != "postgresql" and ok:
+        verdict = "reported only (the target is PostgreSQL's)"
+    print(f"  import ≥ {TARGET_ROWS_PER_SECOND:,} rows/s: {verdict}")
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -1,9 +1,9 @@
 /* Tranquillité — the field page on a phone: entries wait in IndexedDB (through idb, from
  * npm) while there is no network and leave by themselves when it comes back.
  *
- * Each entry gets its own identifier (client_uuid, also sent as Idempotency-Key): a resend
- * after a lost answer finds the entry already saved on the server and never makes a second
- * one. An entry the server refuses stays on the phone, shown with the reason, until the user
+ * Each entry gets its own identifier (client_uuid): a resend after a lost answer finds the
+ * entry already saved on the server and never makes a second one. The queue leaves in
+ * batches, one request for up to 50 entries, each answered on its own. An entry the server refuses stays on the phone, shown with the reason, until the user
  * removes it: nothing is dropped silently. No inline script: the page's CSP stays strict.
  *
  * A phone may be shared: each queued entry carries its author (the account that queued it)
@@ -211,20 +211,22 @@
     return "refused";
   }
 
-  async function send(item) {
-    if (item.entry_id) return sendPhoto(item);
+  // Entries leave in batches (the API's /entries/batch, 100 at most): a phone that stayed
+  // offline all evening sends its queue in one or two requests, not one per entry.
+  const BATCH_SIZE = 50;
+
+  async function sendBatch(url, items) {
     let response;
     try {
-      response = await fetch(item.url, {
+      response = await fetch(`${url}/batch`, {
         method: "POST",
         credentials: "same-origin",
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
-          "X-CSRFToken": csrfToken(item),
-          "Idempotency-Key": item.client_uuid,
+          "X-CSRFToken": csrfToken(items[0]),
         },
-        body: JSON.stringify(item.payload),
+        body: JSON.stringify({ entries: items.map((item) => item.payload) }),
       });
     } catch (error) {
       return "offline";
@@ -236,27 +238,50 @@
     } catch (error) {
       body = null;
     }
-    if (response.status === 201 || response.status === 200) {
-      addSent(item, body || {});
-      if (item.photo && body && body.id) {
+    if (response.status === 401 || response.status === 403) {
+      // Signed out, or the page's token expired: the entries wait for the next sign-in.
+      for (const item of items) {
+        await db.put(STORE, { ...item, reason: outbox.dataset.signedOut });
+      }
+      return "stop";
+    }
+    if (response.status === 429 || response.status >= 500) return "stop";
+    if (response.status !== 200 || !body || !Array.isArray(body.results)) {
+      // The whole batch refused (the shift was validated meanwhile, say): each entry stays
+      // on the phone with the reason.
+      for (const item of items) {
+        await db.put(STORE, { ...item, state: "refused", reason: reasonOf(body) });
+      }
+      return "refused";
+    }
+    // One answer per entry: saved now, already saved (a resend after a lost answer: never
+    // a second entry), or refused with its reason.
+    const answers = new Map(body.results.map((answer) => [String(answer.client_uuid), answer]));
+    let result = "sent";
+    for (const item of items) {
+      const answer = answers.get(item.client_uuid);
+      if (!answer) {
+        result = "offline"; // not answered: it stays waiting and leaves with the next try
+        continue;
+      }
+      if (answer.status === "refused") {
+        await db.put(STORE, { ...item, state: "refused", reason: reasonOf(answer) });
+        continue;
+      }
+      const entry = answer.entry || {};
+      addSent(item, entry);
+      if (item.photo && entry.id) {
         // The entry is saved; its photo waits in the queue until it is sent too.
-        const next = { ...item, entry_id: body.id, label: `${item.label} — ${item.photo_label}` };
+        const next = { ...item, entry_id: entry.id, label: `${item.label} — ${item.photo_label}` };
         await db.put(STORE, next);
-        return sendPhoto(next);
+        const photo = await sendPhoto(next);
+        if (photo === "stop") return "stop";
+        if (photo === "offline") result = "offline";
+        continue;
       }
       await db.delete(STORE, item.client_uuid);
-      return "sent";
     }
-    if (response.status === 401 || response.status === 403) {
-      // Signed out, or the page's token expired: the entry waits for the next sign-in.
-      await db.put(STORE, { ...item, reason: outbox.dataset.signedOut });
-      return "stop";
-    }
-    if (response.status === 429 || response.status >= 500) {
-      return "stop";
-    }
-    await db.put(STORE, { ...item, state: "refused", reason: reasonOf(body) });
-    return "refused";
+    return result;
   }
 
   async function flush() {
@@ -269,10 +294,24 @@
       );
       items.sort((a, b) => a.queued_at.localeCompare(b.queued_at));
       let unsent = false;
+      // Photos of entries already saved go one by one; entries go by shift, in batches.
+      const byShift = new Map();
       for (const item of items) {
-        const result = await send(item);
-        if (result === "stop") return;
-        unsent = unsent || result === "offline";
+        if (item.entry_id) {
+          const result = await sendPhoto(item);
+          if (result === "stop") return;
+          unsent = unsent || result === "offline";
+        } else {
+          if (!byShift.has(item.url)) byShift.set(item.url, []);
+          byShift.get(item.url).push(item);
+        }
+      }
+      for (const [url, queued] of byShift) {
+        for (let start = 0; start < queued.length; start += BATCH_SIZE) {
+          const result = await sendBatch(url, queued.slice(start, start + BATCH_SIZE));
+          if (result === "stop") return;
+          unsent = unsent || result === "offline";
+        }
       }
       if (unsent) {
         window.clearTimeout(retryTimer);

@@ -20,7 +20,7 @@ from tranquillite.field.models import LogEntry, Shift
 pytestmark = pytest.mark.browser
 
 PHONE_360 = {"width": 360, "height": 740}
-ENTRIES = "**/api/v1/field/shifts/*/entries"
+ENTRIES = "**/api/v1/field/shifts/*/entries/batch"
 
 
 def _log(tab, category: str, place: str, photo: Path | None = None) -> None:
@@ -36,7 +36,7 @@ def test_entries_wait_offline_and_reach_the_server_once(
     demo, new_tab, request, expected_refusals, tmp_path
 ):
     # The entry dated tomorrow, at the end, is refused by the API on purpose (422).
-    expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries$")
+    expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries/batch$")
     tab = new_tab(PHONE_360)
     sign_in(tab, "mediation@pantin.test", totp_secret=None)
     tab.goto("/terrain/")
@@ -77,18 +77,19 @@ def test_entries_wait_offline_and_reach_the_server_once(
     today = Shift.objects.get(started_at__isnull=False, ended_at__isnull=True)
     assert LogEntry.objects.filter(shift=today).count() == 0
 
-    # The first answer to each entry is lost on the way back: the server saved the entry,
-    # the page does not know it and sends it again (same Idempotency-Key).
-    answered: set[str] = set()
+    # The queue leaves in one batch, whose first answer is lost on the way back: the server
+    # saved the three entries, the page does not know it and sends them again (same
+    # client_uuid each).
+    batches: list[list[str]] = []
 
     def lose_first_answer(route):
-        key = route.request.headers.get("idempotency-key", "")
+        sent_now = [entry["client_uuid"] for entry in route.request.post_data_json["entries"]]
         response = route.fetch()
-        if key in answered:
-            route.fulfill(response=response)
-        else:
-            answered.add(key)
+        batches.append(sent_now)
+        if len(batches) == 1:
             route.abort("aborted")
+        else:
+            route.fulfill(response=response)
 
     tab.context.route(ENTRIES, lose_first_answer)
     tab.context.set_offline(False)
@@ -97,7 +98,8 @@ def test_entries_wait_offline_and_reach_the_server_once(
     tab.evaluate("() => window.dispatchEvent(new Event('online'))")
     expect(tab.locator("#outbox li")).to_have_count(0, timeout=30_000)
     expect(tab.locator("#sent li")).to_have_count(3)
-    assert len(answered) == 3
+    assert len(batches) == 2 and len(batches[0]) == 3  # the three in one request
+    assert batches[1] == batches[0]  # the resend: the same identifiers, no second entries
     assert LogEntry.objects.filter(shift=today).count() == 3
     with_photo = LogEntry.objects.filter(shift=today).exclude(photo="").get()
     assert with_photo.category == "equipment"
@@ -185,7 +187,7 @@ def test_an_entry_queued_before_the_session_ended_leaves_after_signing_in_again(
     demo, new_tab, request, expected_refusals
 ):
     # The send while signed out is refused (no session): that refusal is the point.
-    expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries$")
+    expected_refusals.append(r"/api/v1/field/shifts/[^/]+/entries/batch$")
     tab = new_tab(PHONE_360)
     sign_in(tab, "mediation@pantin.test", totp_secret=None)
     tab.goto("/terrain/")
