@@ -83,6 +83,12 @@ def test_the_director_imports_a_spreadsheet_after_reading_its_errors(demo, new_t
     check(tab, request, "done")
     assert LogEntry.objects.count() == before + 3
 
+    # The wrong file after all: undoing the import takes its three entries back, only those.
+    tab.get_by_role("button", name="Annuler cet import (3 saisies supprimées)").click()
+    expect(tab.locator("main")).to_contain_text("Import annulé le")
+    check(tab, request, "undone")
+    assert LogEntry.objects.count() == before
+
 
 def test_a_large_files_progress_bar_gives_way_to_the_result(demo, new_tab, request):
     tab = new_tab()

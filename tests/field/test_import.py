@@ -447,3 +447,42 @@ def test_the_import_writes_the_rows_as_checked_unless_what_they_rest_on_changed(
     assert batch.status == ImportStatus.CHECKED and batch.counts["errors"] == 3
     assert "aucune équipe nommée « Médiation soir »" in batch.errors[0]
     assert not LogEntry.objects.exists()
+
+
+def test_undoing_an_import_deletes_its_entries_and_nothing_else(field, hoche_sector, shift):
+    phone, _created = services.log_entry(
+        actor=field.mediator, shift=shift, data=entry_input(neighbourhood=field.hoche)
+    )
+    other = run(field, csv_upload([good_rows()[1]]))  # same team and day as the file below
+    batch = run(field, csv_upload(good_rows()[:1] + good_rows()[2:]))
+    assert batch.counts["imported"] == 2 and LogEntry.objects.count() == 4
+
+    assert imports.undo(actor=field.director, batch=batch) == 2
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.UNDONE and batch.undone_by == field.director
+    assert batch.counts["undone"] == 2
+    assert set(LogEntry.objects.all()) == {
+        phone,
+        *LogEntry.objects.filter(shift__import_batch=other),
+    }
+    assert not Shift.objects.filter(import_batch=batch).exists()
+    with pytest.raises(FileRejected):
+        imports.undo(actor=field.director, batch=batch)
+    with pytest.raises(FileRejected):
+        imports.abandon(actor=field.director, batch=batch)
+    # The same file may then be imported again.
+    again = run(field, csv_upload(good_rows()[:1] + good_rows()[2:]))
+    assert again.counts["imported"] == 2
+
+
+def test_the_undo_button_is_the_coordinations(field, hoche_sector, client_for):
+    batch = run(field, csv_upload(good_rows()))
+    url = f"/terrain/imports/{batch.public_id}/"
+    assert client_for(field.supervisor).post(url, {"action": "undo"}).status_code == 404
+    assert LogEntry.objects.count() == 3
+    client = client_for(field.director)
+    assert "Annuler cet import (3 saisies supprimées)" in client.get(url).content.decode()
+    assert client.post(url, {"action": "undo"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Import annulé le" in page and "3 saisies supprimées" in page
+    assert LogEntry.objects.count() == 0

@@ -97,6 +97,10 @@ def import_batch(request: HttpRequest, public_id: Any) -> HttpResponse:
                 batch = imports.confirm(actor=request.user, batch=batch)
                 tasks.start(batch, apply=True)
                 return redirect("field:import", batch.public_id)
+            if action == "undo":
+                # The page then says what was undone, when and by whom.
+                imports.undo(actor=request.user, batch=batch)
+                return redirect("field:import", batch.public_id)
             if action == "abandon":
                 imports.abandon(actor=request.user, batch=batch)
                 messages.success(request, _("Import abandoned: the file is deleted."))

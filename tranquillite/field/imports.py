@@ -300,9 +300,30 @@ def confirm(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 def abandon(*, actor: Any, batch: ImportBatch) -> None:
     """Drop a batch not imported: its file goes at once."""
     _require(actor, batch.territory)
-    if batch.status == ImportStatus.DONE or batch.is_running:
+    if batch.status in (ImportStatus.DONE, ImportStatus.UNDONE) or batch.is_running:
         raise FileRejected(_("This import is under way or finished."))
     batch.delete()
+
+
+@transaction.atomic
+def undo(*, actor: Any, batch: ImportBatch) -> int:
+    """Take an import back: its entries and its shifts are deleted (a wrong file, a wrong
+    team chosen); the batch stays, marked undone, with who and when. Returns how many
+    entries went. The same file may then be imported again."""
+    _require(actor, batch.territory)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.DONE:
+        raise FileRejected(_("Only an import that was carried out can be undone."))
+    deleted = LogEntry.objects.filter(
+        territory=batch.territory, shift__import_batch=batch
+    ).delete()[0]
+    Shift.objects.filter(import_batch=batch).delete()
+    batch.status = ImportStatus.UNDONE
+    batch.undone_by = actor
+    batch.undone_at = timezone.now()
+    batch.counts = {**batch.counts, "undone": deleted}
+    batch.save(update_fields=["status", "undone_by", "undone_at", "counts"])
+    return deleted
 
 
 def expire_files(*, now: datetime | None = None) -> int:
@@ -312,7 +333,7 @@ def expire_files(*, now: datetime | None = None) -> int:
     limit = (now or timezone.now()) - timedelta(hours=settings.FIELD_IMPORT_KEEP_HOURS)
     return (
         ImportBatch.objects.filter(created_at__lt=limit)
-        .exclude(status__in=[ImportStatus.DONE, ImportStatus.FAILED])
+        .exclude(status__in=[ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.UNDONE])
         .update(
             content=b"",
             status=ImportStatus.FAILED,
@@ -1023,47 +1044,39 @@ def _write(batch: ImportBatch, actor: Any, rows: list[Ready]) -> int:
 def _imported_shifts(
     batch: ImportBatch, actor: Any, rows: Iterable[Ready]
 ) -> dict[tuple[int, date], int]:
-    """(team, day) -> the id of the imported shift holding that team's entries of that day;
-    its sector is that of the day's first row (the entries keep their own neighbourhood)."""
+    """(team, day) -> the id of this import's shift holding that team's entries of that
+    day; its sector is that of the day's first row (the entries keep their own
+    neighbourhood). Each import has its own shifts, so that undoing it removes its entries
+    and nothing else."""
     wanted: dict[tuple[int, date], int] = {}
     for row in rows:
         wanted.setdefault((row.team_id, row.day), row.sector_id)
-    if not wanted:
-        return {}
-
-    def existing() -> dict[tuple[int, date], int]:
-        days = [day for _team, day in wanted]
-        return {
-            (team, day): pk
-            for pk, team, day in Shift.objects.filter(
-                territory=batch.territory,
-                import_batch__isnull=False,
-                date__gte=min(days),
-                date__lte=max(days),
-            ).values_list("pk", "team_id", "date")
-        }
-
-    found = existing()
     now = timezone.now()
     zone = timezone.get_current_timezone()
-    new = [
-        Shift(
-            territory=batch.territory,
-            team_id=team,
-            sector_id=sector,
-            date=day,
-            # The day, not hours worked: an imported shift has no clock-in.
-            planned_start=datetime.combine(day, time(0), tzinfo=zone),
-            planned_end=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
-            validated_at=now,
-            validated_by=actor,
-            import_batch=batch,
+    Shift.objects.bulk_create(
+        [
+            Shift(
+                territory=batch.territory,
+                team_id=team,
+                sector_id=sector,
+                date=day,
+                # The day, not hours worked: an imported shift has no clock-in.
+                planned_start=datetime.combine(day, time(0), tzinfo=zone),
+                planned_end=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+                validated_at=now,
+                validated_by=actor,
+                import_batch=batch,
+            )
+            for (team, day), sector in wanted.items()
+        ],
+        batch_size=2_000,
+    )
+    return {
+        (team, day): pk
+        for pk, team, day in Shift.objects.filter(import_batch=batch).values_list(
+            "pk", "team_id", "date"
         )
-        for (team, day), sector in wanted.items()
-        if (team, day) not in found
-    ]
-    Shift.objects.bulk_create(new, batch_size=2_000)
-    return existing() if new else found
+    }
 
 
 def _preview(row: Row) -> dict[str, Any]:

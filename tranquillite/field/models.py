@@ -251,6 +251,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("Being imported")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+    UNDONE = "undone", _("Undone")
 
 
 class ImportBatchQuerySet(TerritoryScopedQuerySet["ImportBatch"]):
@@ -299,6 +300,11 @@ class ImportBatch(PublicIdModel, TerritoryScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    # An import undone: its entries and shifts deleted, by whom and when.
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -342,8 +348,9 @@ class Shift(PublicIdModel, TerritoryScopedModel):
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # A shift made by the historical import to hold a team's entries of one day: its hours
-    # are unknown (no clock-in), so it counts no hours of presence, and it is validated.
+    # A shift made by the historical import to hold a team's entries of one day (one per
+    # import: undoing an import deletes its shifts and their entries): its hours are unknown
+    # (no clock-in), so it counts no hours of presence, and it is validated.
     import_batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="shifts"
     )

@@ -301,7 +301,7 @@ def import_batches(user: Any, territory: Territory) -> QuerySet[ImportBatch]:
         ImportBatch.objects.visible_to(user)
         .in_territory(territory)
         .defer("content")
-        .select_related("created_by", "imported_by", "default_team")
+        .select_related("created_by", "imported_by", "undone_by", "default_team")
     )
 
 
