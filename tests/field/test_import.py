@@ -486,3 +486,20 @@ def test_the_undo_button_is_the_coordinations(field, hoche_sector, client_for):
     page = client.get(url).content.decode()
     assert "Import annulé le" in page and "3 saisies supprimées" in page
     assert LogEntry.objects.count() == 0
+
+
+def test_a_title_above_the_header_is_passed_over_and_lines_keep_their_numbers(field, hoche_sector):
+    text = "\r\n".join(
+        ["Main courante de la médiation — 2025;;", ";;", HEADER, *good_rows(), "x;;"]
+    )
+    upload = SimpleUploadedFile("titre.csv", text.encode("cp1252"), "text/csv")
+    batch = imports.receive(actor=field.director, territory=field.territory, upload=upload)
+    assert batch.header_line == 3 and batch.total_rows == 4
+    assert batch.mapping["neighbourhood"] == 3
+    batch = imports.choose_columns(
+        actor=field.director, batch=batch, mapping=batch.mapping, default_team=None
+    )
+    batch = imports.process(batch.pk, apply=False)
+    assert batch.counts["new"] == 3 and batch.counts["errors"] == 1
+    assert any(e.startswith("Ligne 7, colonne « Date »") for e in batch.errors)
+    assert [row["line"] for row in batch.preview] == [4, 5, 6]

@@ -85,6 +85,7 @@ PROGRESS_EVERY = 5_000
 NOTE_LENGTH = 280
 MAX_GROUP = 200
 NOTES_CHECKED_TOGETHER = 500
+HEADER_SEARCH = 10
 
 
 @dataclass(frozen=True)
@@ -181,14 +182,23 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, int]:
     return mapping
 
 
-def _header_and_count(data: bytes) -> tuple[list[str], int]:
-    headers: list[str] | None = None
+def _header_and_count(data: bytes) -> tuple[int, list[str], int]:
+    """(the header's line, its cells, the number of rows below it). The header is the first
+    of the first HEADER_SEARCH lines naming two known columns — a sheet kept by hand often
+    opens with a title ("Main courante 2024") — or else the first line."""
+    seen: list[tuple[int, list[str]]] = []
+    header: tuple[int, list[str]] | None = None
     count = 0
-    for cells in lines_of(data):
+    for line, cells in enumerate(lines_of(data), start=1):
         if is_blank(cells):
             continue
-        if headers is None:
-            headers = [cell_text(cell) for cell in cells]
+        if header is None:
+            texts = [cell_text(cell) for cell in cells]
+            seen.append((line, texts))
+            if len(guess_mapping(texts)) >= 2:
+                header = (line, texts)
+            elif len(seen) == HEADER_SEARCH:
+                header, count = seen[0], len(seen) - 1
             continue
         count += 1
         if count > settings.FIELD_IMPORT_MAX_ROWS:
@@ -196,13 +206,16 @@ def _header_and_count(data: bytes) -> tuple[list[str], int]:
                 _("This file has more than %(max)s rows: split it into several files.")
                 % {"max": f"{settings.FIELD_IMPORT_MAX_ROWS:,}".replace(",", "\u202f")}
             )
-    if headers is None:
-        raise FileRejected(_("This file is empty."))
+    if header is None:
+        if not seen:
+            raise FileRejected(_("This file is empty."))
+        header, count = seen[0], len(seen) - 1
     if not count:
         raise FileRejected(_("This file has a header line but no entry."))
+    line, headers = header
     while headers and not headers[-1]:
         headers.pop()
-    return headers, count
+    return line, headers, count
 
 
 def _require(actor: Any, territory: Territory) -> None:
@@ -216,12 +229,13 @@ def receive(*, actor: Any, territory: Territory, upload: Any) -> ImportBatch:
     `FileRejected` (a French message) for a file that cannot be read at all."""
     _require(actor, territory)
     data = read_content(upload, max_bytes=settings.FIELD_IMPORT_MAX_BYTES)
-    headers, count = _header_and_count(data)
+    header_line, headers, count = _header_and_count(data)
     return ImportBatch.objects.create(
         territory=territory,
         created_by=actor,
         file_name=str(getattr(upload, "name", "") or _("file"))[:200],
         content=data,
+        header_line=header_line,
         headers=headers,
         mapping=guess_mapping(headers),
         status=ImportStatus.MAPPING,
@@ -867,12 +881,8 @@ def _check_all(
     rows: list[Row] = []
     errors: list[str] = []
     counts = {"rows": 0, "new": 0, "already": 0, "too_old": 0, "errors": 0, "warnings": 0}
-    header_seen = False
     for line, cells in enumerate(lines_of(bytes(batch.content)), start=1):
-        if is_blank(cells):
-            continue
-        if not header_seen:
-            header_seen = True
+        if line <= batch.header_line or is_blank(cells):
             continue
         counts["rows"] += 1
         if counts["rows"] > settings.FIELD_IMPORT_MAX_ROWS:

@@ -280,7 +280,9 @@ class ImportBatch(PublicIdModel, TerritoryScopedModel):
     # checked while that digest holds, and checks the file again from scratch when not.
     prepared = models.BinaryField(editable=False, default=bytes)
     reference = models.CharField(max_length=64, blank=True, editable=False)
-    # The file's header line, and field -> index of the column chosen for it.
+    # The file's header line (its number, its cells), and field -> index of the column
+    # chosen for it.
+    header_line = models.PositiveIntegerField(default=1)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)
     # The team of every row, when the file has no team column.
