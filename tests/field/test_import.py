@@ -503,3 +503,18 @@ def test_a_title_above_the_header_is_passed_over_and_lines_keep_their_numbers(fi
     assert batch.counts["new"] == 3 and batch.counts["errors"] == 1
     assert any(e.startswith("Ligne 7, colonne « Date »") for e in batch.errors)
     assert [row["line"] for row in batch.preview] == [4, 5, 6]
+
+
+def test_the_example_spreadsheet_imports_as_it_is(field, territory, client_for):
+    services.create_team(
+        actor=field.director, territory=territory, name="Gardes de parcs", kind="park_wardens"
+    )
+    client = client_for(field.director)
+    empty = client.get("/terrain/imports/modele.csv").content.decode("utf-8-sig")
+    assert empty.strip() == ";".join(column.label for column in imports.COLUMNS.values())
+    example = client.get("/terrain/imports/modele.csv?exemple=1")
+    assert example["Content-Disposition"].endswith('filename="main-courante-exemple.csv"')
+    upload = SimpleUploadedFile("exemple.csv", example.content, "text/csv")
+    batch = run(field, upload)
+    assert batch.errors == [] and batch.counts["imported"] == 2
+    assert {e.team.name for e in LogEntry.objects.all()} == {"Médiation soir", "Gardes de parcs"}

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory
 from tranquillite.core.imports import FileRejected
+from tranquillite.core.spreadsheets import defuse_formula
 from tranquillite.field import imports, selectors, tasks
 from tranquillite.field.forms import ImportMappingForm, ImportUploadForm
 from tranquillite.field.models import ImportBatch, ImportStatus
@@ -51,13 +52,18 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require_right(RIGHT, hide=True)
 def import_template(request: HttpRequest) -> HttpResponse:
-    """An empty spreadsheet with the columns the import recognises at once."""
+    """A spreadsheet with the columns the import recognises at once: empty, or (`?exemple=1`)
+    with a line per team of the territory, as the import reads it."""
+    example = request.GET.get("exemple") == "1"
+    name = "main-courante-exemple.csv" if example else "main-courante-modele.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="main-courante-modele.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel reads the accents of a CSV with a BOM
-    csv.writer(response, delimiter=";").writerow(
-        column.label for column in imports.COLUMNS.values()
-    )
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(column.label for column in imports.COLUMNS.values())
+    if example:
+        for row in imports.example_rows(current_territory(request)):
+            writer.writerow(defuse_formula(cell) for cell in row)
     return response
 
 

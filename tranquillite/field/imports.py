@@ -148,7 +148,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
     "age_band": {"nc": AgeBand.UNKNOWN, "inconnu": AgeBand.UNKNOWN, "mixte": AgeBand.MIXED},
     "partner": {"aucun": Partner.NONE, "non": Partner.NONE, "pm": Partner.MUNICIPAL_POLICE},
 }
-YES = {"oui", "o", "x", "1", "vrai", "yes", "y", "true"}
+YES = {"oui", "o", "x", "1", "vrai", "yes", "y", "true"}  # compared after normalise_header
 NO = {"non", "n", "0", "faux", "no", "false"}
 
 
@@ -169,6 +169,40 @@ def _choice_lookup() -> dict[str, dict[str, str]]:
 
 
 # --- Step 1: the file -----------------------------------------------------------------------
+
+
+def example_rows(territory: Territory) -> list[list[str]]:
+    """A line per active team of the territory as the import reads it (its own names, the
+    lists' labels in the user's language), for a spreadsheet to start from."""
+    sector = (
+        Sector.objects.filter(territory=territory, is_active=True)
+        .select_related("neighbourhood")
+        .order_by("kind", "name")
+        .first()
+    )
+    if sector is None:
+        return []
+    day = f"{timezone.localdate() - timedelta(days=7):%d/%m/%Y}"
+    rows = []
+    for team in Team.objects.filter(territory=territory, is_active=True).order_by("kind", "name"):
+        values = {
+            "date": day,
+            "time": "18h30",
+            "team": team.name,
+            "sector": sector.name,
+            "neighbourhood": sector.neighbourhood.name,
+            "function": Function.ACTIVE_PRESENCE.label,
+            "category": CATEGORIES_BY_KIND[team.kind][1].label,
+            "age_band": AgeBand.TEENAGERS.label,
+            "sex": Sex.MIXED.label,
+            "group_size": "4",
+            "action": Action.DIALOGUE.label,
+            "partner": Partner.NONE.label,
+            "outcome": Outcome.SETTLED.label,
+            "follow_up": _("no"),
+        }
+        rows.append([str(values.get(name, "")) for name in COLUMNS])
+    return rows
 
 
 def guess_mapping(headers: Sequence[str]) -> dict[str, int]:
