@@ -1435,14 +1435,10 @@ class FollowUpData:
 
     def write_events(self) -> int:
         """The timelines (their own transaction: foreign keys added after the load)."""
-        from django.db import connection
 
         from benchmarks.strategy import foreign_keys_added_after
         from tranquillite.followups.models import FollowUpEvent
 
-        postgres = connection.vendor == "postgresql"
-        if postgres:
-            from psycopg.types.json import Jsonb
         events = Rows(
             FollowUpEvent,
             [
@@ -1466,7 +1462,7 @@ class FollowUpData:
                     from_state,
                     to_state,
                     day,
-                    Jsonb(data) if postgres else data,
+                    data,  # the JSONField's value, as to the ORM (core.bulk.write_rows)
                     by,
                     at,
                 )
