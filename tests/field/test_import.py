@@ -518,3 +518,13 @@ def test_the_example_spreadsheet_imports_as_it_is(field, territory, client_for):
     batch = run(field, upload)
     assert batch.errors == [] and batch.counts["imported"] == 2
     assert {e.team.name for e in LogEntry.objects.all()} == {"Médiation soir", "Gardes de parcs"}
+
+
+def test_an_import_whose_author_lost_the_right_fails_and_writes_nothing(field, hoche_sector):
+    batch = run(field, csv_upload(good_rows()), apply=False)
+    batch = imports.confirm(actor=field.director, batch=batch)
+    field.director.memberships.update(is_active=False)
+    batch = imports.process(batch.pk, apply=True)
+    assert batch.status == ImportStatus.FAILED
+    assert "ne peut plus importer" in batch.errors[0]
+    assert not LogEntry.objects.exists() and not bytes(batch.prepared)

@@ -792,6 +792,13 @@ def process(batch_id: int, *, apply: bool) -> ImportBatch:
             counts["imported"] = _write(batch, actor, ready)
     except FileRejected as error:
         return _finish(batch, ImportStatus.FAILED, errors=error.messages)
+    except PermissionDenied:
+        # The account that asked lost the right (or is gone) before the work was done.
+        return _finish(
+            batch,
+            ImportStatus.FAILED,
+            errors=[_("The account that asked for this import may no longer import here.")],
+        )
     except IntegrityError:
         return _finish(
             batch,
