@@ -58,6 +58,8 @@ from tranquillite.field.geo import Cells, cells_of, nearest_neighbourhood
 from tranquillite.field.guards import notes_warnings
 from tranquillite.field.models import (
     CATEGORIES_BY_KIND,
+    GROUP_SIZE_MAX,
+    NOTE_MAX_LENGTH,
     Action,
     AgeBand,
     Category,
@@ -82,8 +84,6 @@ ERRORS_KEPT = 200
 WARNINGS_KEPT = 50
 PREVIEW_ROWS = 20
 PROGRESS_EVERY = 5_000
-NOTE_LENGTH = 280
-MAX_GROUP = 200
 NOTES_CHECKED_TOGETHER = 500
 HEADER_SEARCH = 10
 
@@ -524,9 +524,12 @@ class _Reader:
         values["follow_up_needed"] = self._yes_no(cell("follow_up"), problems)
         raw_note = cell("note")
         note = cell_text(raw_note) if raw_note else ""
-        if len(note) > NOTE_LENGTH:
+        if len(note) > NOTE_MAX_LENGTH:
             problems.append(
-                ("note", _("the note is longer than %(max)s characters.") % {"max": NOTE_LENGTH})
+                (
+                    "note",
+                    _("the note is longer than %(max)s characters.") % {"max": NOTE_MAX_LENGTH},
+                )
             )
         occurred_at = self._moment(cell("date"), cell("time"), problems)
         place = self._place(cell, problems)
@@ -589,11 +592,11 @@ class _Reader:
             number = int(Decimal(text.replace(",", ".")))
         except (InvalidOperation, ValueError):
             number = 0
-        if not 1 <= number <= MAX_GROUP:
+        if not 1 <= number <= GROUP_SIZE_MAX:
             problems.append(
                 (
                     "group_size",
-                    _("write a number of people from 1 to %(max)s.") % {"max": MAX_GROUP},
+                    _("write a number of people from 1 to %(max)s.") % {"max": GROUP_SIZE_MAX},
                 )
             )
         return number

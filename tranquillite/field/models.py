@@ -30,6 +30,10 @@ from tranquillite.core.models import (
 # Precomputed hexagonal cells (h3) for the map: a zoomed-out map is a GROUP BY on one of these
 # indexed integer columns instead of a computation over every point.
 H3_RESOLUTIONS = (6, 8, 10)
+# The largest group one entry describes; a larger crowd is several entries.
+GROUP_SIZE_MAX = 200
+# A note is short: the daily log describes, it does not tell a story (nor name anyone).
+NOTE_MAX_LENGTH = 280
 
 
 class TeamKind(models.TextChoices):
@@ -461,7 +465,8 @@ class LogEntry(PublicIdModel, TerritoryScopedModel):
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     group_size = models.PositiveSmallIntegerField(
-        _("number of people"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+        _("number of people"),
+        validators=[MinValueValidator(1), MaxValueValidator(GROUP_SIZE_MAX)],
     )
     action = models.CharField(_("action taken"), max_length=20, choices=Action.choices)
     partner = models.CharField(
@@ -469,7 +474,7 @@ class LogEntry(PublicIdModel, TerritoryScopedModel):
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
-    note = models.CharField(_("note"), max_length=280, blank=True)
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     # What the free-text guard said about the note when it was saved (shown, not blocking).
     note_warnings = models.JSONField(default=list, blank=True, editable=False)
     # Re-encoded by field/photos.py (no original kept, no EXIF, no GPS); served through the API
