@@ -43,6 +43,7 @@ from django.utils.translation import ngettext
 
 from tranquillite.accounts.permissions import has_right
 from tranquillite.core.bulk import write_rows
+from tranquillite.core.identifiers import uuid7
 from tranquillite.core.imports import (
     FileRejected,
     cell_text,
@@ -1080,7 +1081,7 @@ def _write(batch: ImportBatch, actor: Any, rows: list[Ready]) -> int:
             ENTRY_FIELDS,
             (
                 (
-                    uuid.uuid4(),
+                    uuid7(),  # time-ordered: the rows go to the end of the index
                     territory_id,
                     row.team_id,
                     shifts[(row.team_id, row.day)],
