@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tests.factories import member
@@ -528,3 +528,19 @@ def test_an_import_whose_author_lost_the_right_fails_and_writes_nothing(field, h
     assert batch.status == ImportStatus.FAILED
     assert "ne peut plus importer" in batch.errors[0]
     assert not LogEntry.objects.exists() and not bytes(batch.prepared)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the composite key is PostgreSQL's (field/0003)"
+)
+def test_an_entry_cannot_name_another_team_or_territory_than_its_shifts(field, shift, territory):
+    """One composite foreign key holds an entry's shift, team and territory together."""
+    other_team = services.create_team(
+        actor=field.director, territory=territory, name="Autre équipe", kind="mediation"
+    )
+    entry, _created = services.log_entry(
+        actor=field.mediator, shift=shift, data=entry_input(neighbourhood=field.hoche)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LogEntry.objects.filter(pk=entry.pk).update(team=other_team)
+        connection.check_constraints()  # the key is deferred: checked now, not at commit

@@ -379,6 +379,10 @@ class Shift(PublicIdModel, TerritoryScopedModel):
                 | Q(started_at__isnull=False, ended_at__gte=models.F("started_at")),
                 name="shift_end_after_start",
             ),
+            # What the entries' composite foreign key refers to (LogEntry).
+            models.UniqueConstraint(
+                fields=["id", "team", "territory"], name="field_shift_id_team_territory"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -428,17 +432,27 @@ class LogEntry(PublicIdModel, TerritoryScopedModel):
     """One line of the daily log. The public is described in aggregate only: no name, no
     field that could hold one but the short note, checked by the free-text guard."""
 
-    # Its own index would be redundant: every index below starts with the territory, and
-    # each index is one more to maintain on every insert (the import's 20,000 rows/s).
+    # An entry's shift, team and territory are held together by one composite foreign key,
+    # (shift, team, territory) -> the shift's (id, team, territory), added on PostgreSQL by
+    # migration field/0003: an entry cannot name another team or territory than its shift's,
+    # which three separate keys did not ensure, and the database checks one key per row
+    # instead of three (the import's 20,000 rows/s: docs/benchmarks.md). Django keeps the
+    # relations and PROTECT; SQLite (development, tests) has no constraint on these three.
+    # The territory's own index would be redundant: every index below starts with it.
     territory = models.ForeignKey(
         Territory,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("territory"),
         db_index=False,
+        db_constraint=False,
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="entries")
-    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="entries")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="entries", db_constraint=False
+    )
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, related_name="entries", db_constraint=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
