@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tranquillite.accounts.middleware import HTMX_STOP_POLLING
 from tranquillite.core.decorators import require_right
 from tranquillite.core.http import current_territory
 from tranquillite.core.imports import FileRejected
@@ -24,8 +25,6 @@ from tranquillite.field.forms import ImportMappingForm, ImportUploadForm
 from tranquillite.field.models import ImportBatch, ImportStatus
 
 RIGHT = "field.oversee_field"
-# htmx stops polling on this status.
-STOP_POLLING = 286
 
 
 @require_right(RIGHT, hide=True)
@@ -130,7 +129,7 @@ def import_progress(request: HttpRequest, public_id: Any) -> HttpResponse:
     reloads to show the result and the polling stops."""
     batch = _batch(request, public_id)
     if not batch.is_running:
-        response = HttpResponse(status=STOP_POLLING)
+        response = HttpResponse(status=HTMX_STOP_POLLING)
         response["HX-Refresh"] = "true"
         return response
     return render(request, "field/import_progress.html", {"batch": batch})

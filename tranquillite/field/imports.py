@@ -1004,7 +1004,7 @@ def _note_warnings(actor: Any, territory: Territory, rows: list[Row], reader: _R
 def _phone_overlaps(territory: Territory, rows: list[Row]) -> list[str]:
     """Days for which the team already logged on the phone: the spreadsheet may repeat
     them (warned, not refused: the coordinator knows whether it does)."""
-    days = {(row.team.pk, timezone.localdate(row.occurred_at)) for row in rows}
+    days = {(row.team.pk, row.day) for row in rows}
     if not days:
         return []
     logged = (
